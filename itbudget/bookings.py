@@ -1,0 +1,126 @@
+"""Bookings ("Bogføringer"): the contract's columns and the typed frame the rules use.
+
+A :class:`Table` read from a workbook sheet or a CSV export becomes one pandas
+frame with one row per booking: parsed dates and integer øre beside the raw
+values (kept for messages), and the file, sheet and row each booking came from.
+Nothing here raises on a bad value; the rules turn bad values into findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import UnusableInput
+from .parsing import clean_ids, parse_amounts, parse_dates
+from .reading import (CSV_SUFFIXES, WORKBOOK_SUFFIXES, Table, build_table, find_sheet,
+                      open_workbook, read_csv, sheet_rows)
+
+#: The contract's headers, in order, and the frame's column for each.
+BOOKING_HEADERS = {
+    "Bilag": "voucher",
+    "Dato": "date",
+    "Omkostningssted": "cost_centre",
+    "Konto": "account",
+    "Beløb": "amount",
+    "Tekst": "text",
+    "Leverandør": "supplier",
+    "Fakturanr": "invoice_no",
+    "EAN": "ean",
+    "Projektnr": "project",
+}
+REQUIRED_HEADERS = ["Dato", "Omkostningssted", "Konto", "Beløb"]
+OPTIONAL_HEADERS = [h for h in BOOKING_HEADERS if h not in REQUIRED_HEADERS]
+BOOKINGS_SHEET = "Bogføringer"
+
+#: Columns of the bookings frame, always present, in this order.
+FRAME_COLUMNS = [
+    "file", "sheet", "row", "voucher", "date", "date_ok", "date_raw", "cost_centre",
+    "account", "amount", "amount_ok", "amount_raw", "text", "supplier", "invoice_no",
+    "ean", "project",
+]
+
+
+def bookings_frame(table: Table) -> pd.DataFrame:
+    """The typed bookings frame of one table; every record becomes one row."""
+    n = len(table)
+    date_raw = table.get("Dato")
+    amount_raw = table.get("Beløb")
+    dates, date_ok = parse_dates(date_raw)
+    ore, amount_ok = parse_amounts(amount_raw)
+    data = {
+        "file": np.full(n, table.file, dtype=object),
+        "sheet": np.full(n, table.sheet, dtype=object),
+        "row": table.rows.astype(np.int64),
+        "voucher": clean_ids(table.get("Bilag")),
+        "date": dates.astype("datetime64[s]"),
+        "date_ok": date_ok,
+        "date_raw": date_raw,
+        "cost_centre": clean_ids(table.get("Omkostningssted")),
+        "account": clean_ids(table.get("Konto")),
+        "amount": ore,
+        "amount_ok": amount_ok,
+        "amount_raw": amount_raw,
+        "text": clean_ids(table.get("Tekst")),
+        "supplier": clean_ids(table.get("Leverandør")),
+        "invoice_no": clean_ids(table.get("Fakturanr")),
+        "ean": clean_ids(table.get("EAN")),
+        "project": clean_ids(table.get("Projektnr")),
+    }
+    frame = pd.DataFrame(data, columns=FRAME_COLUMNS)
+    for col in ("file", "sheet", "voucher", "cost_centre", "account", "text", "supplier",
+                "invoice_no", "ean", "project", "date_raw", "amount_raw"):
+        frame[col] = frame[col].astype(object)
+    return frame
+
+
+def empty_frame() -> pd.DataFrame:
+    """A bookings frame with no rows and every column."""
+    return bookings_frame(Table(file="", sheet="", columns={}, rows=np.zeros(0, dtype=np.int64)))
+
+
+def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Bookings of several sources, in source order, with a fresh 0..n-1 index."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty_frame()
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class BookingsSource:
+    """Bookings read from one file, with what the file said about itself."""
+
+    path: Path
+    frame: pd.DataFrame
+    blank_rows: int
+    is_issued_workbook: bool
+    book: object = None  # the open calamine workbook, for embedded master data
+
+
+def read_bookings(path: Path | str) -> BookingsSource:
+    """Read the bookings of a budget-holder workbook, a bare workbook or a CSV export."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        table = read_csv(path, REQUIRED_HEADERS, OPTIONAL_HEADERS)
+        return BookingsSource(path, bookings_frame(table), table.blank_rows, False)
+    if suffix not in WORKBOOK_SUFFIXES:
+        raise UnusableInput(
+            f"{path.name}: filtypen '{path.suffix}' kendes ikke; brug en Excel-projektmappe "
+            "(.xlsx, .xlsm) eller en CSV-fil.")
+    book = open_workbook(path)
+    sheet = find_sheet(book, BOOKINGS_SHEET)
+    if sheet is None:
+        names = list(book.sheet_names)
+        if len(names) == 1 or find_sheet(book, "Indstillinger") is None:
+            sheet = names[0] if names else None
+        if sheet is None:
+            raise UnusableInput(f"{path.name}: arket '{BOOKINGS_SHEET}' mangler.")
+    data, first = sheet_rows(book, sheet, path.name)
+    table = build_table(path.name, sheet, data, first, REQUIRED_HEADERS, OPTIONAL_HEADERS)
+    issued = find_sheet(book, "Indstillinger") is not None
+    return BookingsSource(path, bookings_frame(table), table.blank_rows, issued, book)

@@ -1,0 +1,66 @@
+"""The ``itbudget`` command line: parse, make one library call, map errors to exit codes.
+
+Each command lives in :mod:`itbudget.commands` as a module with ``register``
+(adds its sub-parser) and ``run`` (returns the exit code). Exit codes are the
+same everywhere: 0 no errors, 1 findings with errors, 2 input cannot be used.
+User errors print one Danish message on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .errors import ItbudgetError
+
+COMMANDS = ["validate", "templates", "issue", "projects", "consolidate", "invoices", "serve", "demo"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own messages, in Danish framing
+        self.print_usage(sys.stderr)
+        print(f"itbudget: fejl i kommandoen: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="itbudget",
+                     description="IT-budgetstyring: valider bogføringer, udsend projektmapper, konsolidér.")
+    from . import __version__
+    parser.add_argument("--version", action="version", version=f"itbudget {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f".commands.{name}", __package__)
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__package__}.commands.{name}":
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except ItbudgetError as exc:
+        print(f"itbudget: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("itbudget: afbrudt.", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("itbudget: ikke nok hukommelse til at læse input; er filen for stor?", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

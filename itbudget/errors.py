@@ -1,0 +1,53 @@
+"""Named exceptions. Each carries a Danish message meant for the user.
+
+Bad user data is reported as findings where it can be; these exceptions are for
+input that cannot be used at all (exit code 2). Anything else raised is a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ItbudgetError(Exception):
+    """A problem with the user's input, with a Danish message (exit code 2)."""
+
+    exit_code = 2
+
+
+class UnusableInput(ItbudgetError):
+    """An input file cannot be read or lacks what the contract requires."""
+
+
+class TemplateVersionError(UnusableInput):
+    """A budget-holder workbook from a template version this release cannot read."""
+
+
+class AccessDenied(ItbudgetError):
+    """A user asked for data that belongs to another budget holder."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in the master data: where it is and what is wrong (Danish)."""
+
+    file: str
+    sheet: str
+    row: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, ark '{self.sheet}'"
+        if self.row:
+            where += f", række {self.row}"
+        return f"{where}: {self.message}"
+
+
+class MasterDataError(ItbudgetError):
+    """The master data has problems; a wrong master must never validate bookings."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems[:200])
+        more = f"\n  ... og {len(problems) - 200} flere" if len(problems) > 200 else ""
+        super().__init__(f"Stamdata kan ikke bruges ({len(problems)} fejl):\n{lines}{more}")

@@ -1,0 +1,496 @@
+"""Master data ("stamdata"): the typed records and the reader that checks them.
+
+The master data workbook is the contract of ``DOMAIN.md``; a budget-holder
+workbook embeds the same sheets, filtered to its holder. :func:`load_master`
+reads either and raises :class:`MasterDataError` with every problem found
+(sheet, row, Danish message): a wrong master must never validate bookings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+from stdnum import ean as gs1
+
+from .errors import MasterDataError, Problem, UnusableInput
+from .parsing import clean_id, parse_amount, parse_date
+from .reading import Table, find_sheet, open_workbook, read_sheet
+
+TEMPLATE_VERSION = 1
+#: Template versions of budget-holder workbooks this release can read.
+READABLE_TEMPLATE_VERSIONS = {1}
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Holder(_Record):
+    """An aftaleholder: a budget holder."""
+
+    id: str
+    name: str
+    workstations: int = 0
+    home_workstations: int = 0
+    contact: str = ""
+
+    @property
+    def seats(self) -> int:
+        """Workstations plus home workstations: the allocation key."""
+        return self.workstations + self.home_workstations
+
+
+class CostCentre(_Record):
+    """An omkostningssted, owned by one budget holder."""
+
+    id: str
+    name: str
+    holder: str
+
+
+class EanNumber(_Record):
+    """A GS1 location number that routes e-invoices to a budget holder."""
+
+    ean: str
+    holder: str
+
+
+class Account(_Record):
+    """An account in the IT chart of accounts (Kontoplan)."""
+
+    id: str
+    name: str
+    category: str = ""
+    financing: Literal["decentral", "central"] = "decentral"
+    central_line: str = ""
+    requires_project: bool = False
+    on_overrun: Literal["stop", "advar"] = "stop"
+    contact: str = ""
+    block_grant: int | None = None
+
+
+class BudgetLine(_Record):
+    """The decentral budget of one account at one cost centre, in øre."""
+
+    cost_centre: str
+    account: str
+    budget: int
+    commitments: int = 0
+
+
+class CentralLine(_Record):
+    """A central IT-staff budget line (Centrale budgetter), in øre."""
+
+    id: str
+    name: str
+    budget: int
+    commitments: int = 0
+    per_workstation: bool = False
+
+
+class ProjectForm(_Record):
+    """An IT project form (projektskema) and its three approvals."""
+
+    id: str
+    title: str
+    holder: str
+    approved_amount: int
+    approved_it: dt.date | None = None
+    approved_epo: dt.date | None = None
+    approved_finance: dt.date | None = None
+
+    @property
+    def approved_on(self) -> dt.date | None:
+        """The date the last of the three approvals was given; None if one is missing."""
+        dates = (self.approved_it, self.approved_epo, self.approved_finance)
+        return None if any(d is None for d in dates) else max(dates)
+
+
+class Saving(_Record):
+    """One measure in the savings register (Besparelser), in øre."""
+
+    measure: str
+    account: str = ""
+    cost_centre: str = ""
+    amount: int
+
+
+class Settings(_Record):
+    """The Indstillinger sheet."""
+
+    municipality: str = ""
+    budget_year: int
+    savings_target: int = 0
+    template_version: int | None = None
+    master_date: str = ""
+    holder_scope: str = ""
+
+
+@dataclass(frozen=True)
+class MasterData:
+    """All master data, read and checked; lookups are built once."""
+
+    settings: Settings
+    holders: tuple[Holder, ...]
+    cost_centres: tuple[CostCentre, ...]
+    eans: tuple[EanNumber, ...]
+    accounts: tuple[Account, ...]
+    budget_lines: tuple[BudgetLine, ...]
+    central_lines: tuple[CentralLine, ...]
+    projects: tuple[ProjectForm, ...]
+    savings: tuple[Saving, ...]
+    source: str = ""
+
+    @cached_property
+    def holder_by_id(self) -> dict[str, Holder]:
+        return {h.id: h for h in self.holders}
+
+    @cached_property
+    def cost_centre_by_id(self) -> dict[str, CostCentre]:
+        return {c.id: c for c in self.cost_centres}
+
+    @cached_property
+    def account_by_id(self) -> dict[str, Account]:
+        return {a.id: a for a in self.accounts}
+
+    @cached_property
+    def central_line_by_id(self) -> dict[str, CentralLine]:
+        return {c.id: c for c in self.central_lines}
+
+    @cached_property
+    def project_by_id(self) -> dict[str, ProjectForm]:
+        return {p.id: p for p in self.projects}
+
+    @cached_property
+    def holder_of_ean(self) -> dict[str, str]:
+        return {e.ean: e.holder for e in self.eans}
+
+    @cached_property
+    def budget_by_line(self) -> dict[tuple[str, str], BudgetLine]:
+        return {(b.cost_centre, b.account): b for b in self.budget_lines}
+
+    @property
+    def year(self) -> int:
+        return self.settings.budget_year
+
+    @property
+    def scope(self) -> str:
+        """The holder a budget-holder workbook was issued to; empty for full master data."""
+        return self.settings.holder_scope
+
+    def for_holder(self, holder_id: str) -> "MasterData":
+        """The part of the master data one budget holder may see."""
+        ccs = tuple(c for c in self.cost_centres if c.holder == holder_id)
+        cc_ids = {c.id for c in ccs}
+        return MasterData(
+            settings=self.settings.model_copy(update={"holder_scope": holder_id}),
+            holders=tuple(h for h in self.holders if h.id == holder_id),
+            cost_centres=ccs,
+            eans=tuple(e for e in self.eans if e.holder == holder_id),
+            accounts=self.accounts,
+            budget_lines=tuple(b for b in self.budget_lines if b.cost_centre in cc_ids),
+            central_lines=self.central_lines,
+            projects=tuple(p for p in self.projects if p.holder == holder_id),
+            savings=tuple(s for s in self.savings if s.cost_centre in cc_ids),
+            source=self.source,
+        )
+
+
+# --------------------------------------------------------------------------- reading
+
+SHEETS: dict[str, tuple[list[str], list[str]]] = {
+    # sheet: (required columns, optional columns)
+    "Indstillinger": (["Nøgle", "Værdi"], []),
+    "Aftaleholdere": (["Aftaleholder", "Navn"],
+                      ["Arbejdspladser", "Hjemmearbejdspladser", "Kontaktperson"]),
+    "Omkostningssteder": (["Omkostningssted", "Navn", "Aftaleholder"], []),
+    "EAN": (["EAN", "Aftaleholder"], []),
+    "Kontoplan": (["Konto", "Navn", "Finansiering"],
+                  ["Kategori", "Central budgetlinje", "Kræver projektskema",
+                   "Ved overskridelse", "Kontaktperson", "Bloktilskud"]),
+    "Budget": (["Omkostningssted", "Konto", "Budget"], ["Disponeret"]),
+    "Centrale budgetter": (["Budgetlinje", "Navn", "Budget"],
+                           ["Disponeret", "Fordeles pr. arbejdsplads"]),
+    "Projektskemaer": (["Projektnr", "Aftaleholder", "Godkendt beløb"],
+                       ["Titel", "Godkendt IT", "Godkendt EPO", "Godkendt Økonomi"]),
+    "Besparelser": (["Tiltag", "Beløb"], ["Konto", "Omkostningssted"]),
+}
+OPTIONAL_SHEETS = {"Besparelser", "Projektskemaer", "Centrale budgetter"}
+
+
+class _Collector:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, sheet: str, row: int | None, message: str) -> None:
+        self.problems.append(Problem(self.file, sheet, row, message))
+
+    def text(self, v: object) -> str:
+        return clean_id(v)
+
+    def amount(self, sheet: str, row: int, col: str, v: object, default: int | None = None) -> int:
+        if clean_id(v) == "" and default is not None:
+            return default
+        ore = parse_amount(v)
+        if ore is None:
+            self.add(sheet, row, f"{col} '{clean_id(v)}' er ikke et beløb i kr. og øre.")
+            return 0
+        return ore
+
+    def count(self, sheet: str, row: int, col: str, v: object) -> int:
+        if clean_id(v) == "":
+            return 0
+        ore = parse_amount(v)
+        if ore is None or ore < 0 or ore % 100:
+            self.add(sheet, row, f"{col} '{clean_id(v)}' skal være et helt tal, 0 eller større.")
+            return 0
+        return ore // 100
+
+    def yes_no(self, sheet: str, row: int, col: str, v: object) -> bool:
+        t = clean_id(v).casefold()
+        if t in ("", "nej", "n", "0", "false", "falsk"):
+            return False
+        if t in ("ja", "j", "1", "true", "sand", "x"):
+            return True
+        self.add(sheet, row, f"{col} skal være 'ja' eller 'nej', ikke '{clean_id(v)}'.")
+        return False
+
+    def date(self, sheet: str, row: int, col: str, v: object) -> dt.date | None:
+        if clean_id(v) == "":
+            return None
+        d = parse_date(v)
+        if d is None:
+            self.add(sheet, row, f"{col} '{clean_id(v)}' er ikke en dato (dd-mm-åååå).")
+        return d
+
+    def unique(self, sheet: str, key: str, col: str, row: int, seen: dict) -> bool:
+        if key == "":
+            self.add(sheet, row, f"{col} mangler.")
+            return False
+        if key in seen:
+            self.add(sheet, row, f"{col} '{key}' findes allerede i række {seen[key]}.")
+            return False
+        seen[key] = row
+        return True
+
+
+def load_master(path: Path | str) -> MasterData:
+    """Read and check master data from a stamdata or an issued budget-holder workbook."""
+    path = Path(path)
+    book = open_workbook(path)
+    tables: dict[str, Table | None] = {}
+    missing = []
+    for sheet, (req, opt) in SHEETS.items():
+        name = find_sheet(book, sheet)
+        if name is None:
+            if sheet not in OPTIONAL_SHEETS:
+                missing.append(sheet)
+            tables[sheet] = None
+            continue
+        try:
+            tables[sheet] = read_sheet(book, path.name, name, req, opt)
+        except UnusableInput as exc:
+            raise MasterDataError([Problem(path.name, sheet, None, str(exc))]) from None
+    if missing:
+        raise MasterDataError([Problem(path.name, s, None, f"arket '{s}' mangler i stamdata.")
+                               for s in missing])
+    return master_from_tables(tables, path.name)
+
+
+def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData:
+    """Build and check :class:`MasterData` from the contract's sheets."""
+    c = _Collector(file)
+
+    def recs(sheet):
+        t = tables.get(sheet)
+        return list(t.records()) if t is not None else []
+
+    # Indstillinger
+    kv: dict[str, tuple[int, object]] = {}
+    for row, r in recs("Indstillinger"):
+        key = c.text(r["Nøgle"])
+        if key:
+            kv[key.casefold()] = (row, r["Værdi"])
+    year = 0
+    if "budgetår" not in kv:
+        c.add("Indstillinger", None, "nøglen 'Budgetår' mangler.")
+    else:
+        row, v = kv["budgetår"]
+        text = c.text(v)
+        if not (text.isdigit() and 2000 <= int(text) <= 2100):
+            c.add("Indstillinger", row, f"Budgetår '{text}' skal være et årstal, fx 2026.")
+        else:
+            year = int(text)
+    target = c.amount("Indstillinger", kv["sparemål"][0], "Sparemål", kv["sparemål"][1], 0) \
+        if "sparemål" in kv else 0
+    version = None
+    if "skabelonversion" in kv:
+        vtext = c.text(kv["skabelonversion"][1])
+        version = int(vtext) if vtext.isdigit() else -1
+    settings_kw = dict(
+        municipality=c.text(kv.get("kommune", (0, ""))[1]), budget_year=year or 2000,
+        savings_target=target, template_version=version,
+        master_date=c.text(kv.get("stamdata dato", (0, ""))[1]),
+        holder_scope=c.text(kv.get("aftaleholder", (0, ""))[1]),
+    )
+
+    holders, seen = [], {}
+    for row, r in recs("Aftaleholdere"):
+        hid = c.text(r["Aftaleholder"])
+        if c.unique("Aftaleholdere", hid, "Aftaleholder", row, seen):
+            holders.append(Holder(
+                id=hid, name=c.text(r["Navn"]),
+                workstations=c.count("Aftaleholdere", row, "Arbejdspladser", r.get("Arbejdspladser")),
+                home_workstations=c.count("Aftaleholdere", row, "Hjemmearbejdspladser",
+                                          r.get("Hjemmearbejdspladser")),
+                contact=c.text(r.get("Kontaktperson"))))
+    holder_ids = {h.id for h in holders}
+
+    ccs, seen = [], {}
+    for row, r in recs("Omkostningssteder"):
+        cid, hid = c.text(r["Omkostningssted"]), c.text(r["Aftaleholder"])
+        if not c.unique("Omkostningssteder", cid, "Omkostningssted", row, seen):
+            continue
+        if hid not in holder_ids:
+            c.add("Omkostningssteder", row,
+                  f"omkostningssted {cid} peger på aftaleholder '{hid}', som ikke findes i 'Aftaleholdere'.")
+        ccs.append(CostCentre(id=cid, name=c.text(r["Navn"]), holder=hid))
+    cc_ids = {x.id for x in ccs}
+
+    eans, seen = [], {}
+    for row, r in recs("EAN"):
+        code, hid = c.text(r["EAN"]), c.text(r["Aftaleholder"])
+        if not c.unique("EAN", code, "EAN", row, seen):
+            continue
+        if not (len(code) == 13 and gs1.is_valid(code)):
+            c.add("EAN", row, f"EAN '{code}' er ikke et gyldigt 13-cifret EAN-nummer (forkert kontrolciffer eller længde).")
+        if hid not in holder_ids:
+            c.add("EAN", row, f"EAN {code} peger på aftaleholder '{hid}', som ikke findes.")
+        eans.append(EanNumber(ean=code, holder=hid))
+
+    centrals, seen = [], {}
+    for row, r in recs("Centrale budgetter"):
+        lid = c.text(r["Budgetlinje"])
+        if c.unique("Centrale budgetter", lid, "Budgetlinje", row, seen):
+            centrals.append(CentralLine(
+                id=lid, name=c.text(r["Navn"]),
+                budget=c.amount("Centrale budgetter", row, "Budget", r["Budget"]),
+                commitments=c.amount("Centrale budgetter", row, "Disponeret", r.get("Disponeret"), 0),
+                per_workstation=c.yes_no("Centrale budgetter", row, "Fordeles pr. arbejdsplads",
+                                         r.get("Fordeles pr. arbejdsplads"))))
+    central_ids = {x.id for x in centrals}
+
+    accounts, seen = [], {}
+    for row, r in recs("Kontoplan"):
+        aid = c.text(r["Konto"])
+        if not c.unique("Kontoplan", aid, "Konto", row, seen):
+            continue
+        fin = c.text(r["Finansiering"]).casefold()
+        if fin not in ("decentral", "central"):
+            c.add("Kontoplan", row, f"Finansiering for konto {aid} skal være 'decentral' eller 'central', ikke '{fin}'.")
+            fin = "decentral"
+        line = c.text(r.get("Central budgetlinje"))
+        if fin == "central" and line == "":
+            c.add("Kontoplan", row, f"konto {aid} er centralt finansieret men har ingen 'Central budgetlinje'.")
+        elif line and line not in central_ids:
+            c.add("Kontoplan", row, f"konto {aid} peger på central budgetlinje '{line}', som ikke findes i 'Centrale budgetter'.")
+        over = c.text(r.get("Ved overskridelse")).casefold() or "stop"
+        if over == "advarsel":
+            over = "advar"
+        if over not in ("stop", "advar"):
+            c.add("Kontoplan", row, f"'Ved overskridelse' for konto {aid} skal være 'stop' eller 'advar', ikke '{over}'.")
+            over = "stop"
+        grant_raw = r.get("Bloktilskud")
+        grant = c.amount("Kontoplan", row, "Bloktilskud", grant_raw) if c.text(grant_raw) else None
+        accounts.append(Account(
+            id=aid, name=c.text(r["Navn"]), category=c.text(r.get("Kategori")),
+            financing=fin, central_line=line if fin == "central" else "",
+            requires_project=c.yes_no("Kontoplan", row, "Kræver projektskema", r.get("Kræver projektskema")),
+            on_overrun=over, contact=c.text(r.get("Kontaktperson")), block_grant=grant))
+    acc = {a.id: a for a in accounts}
+
+    budgets, seen = [], {}
+    for row, r in recs("Budget"):
+        cid, aid = c.text(r["Omkostningssted"]), c.text(r["Konto"])
+        if cid == "" or aid == "":
+            c.add("Budget", row, "Omkostningssted og Konto skal begge udfyldes.")
+            continue
+        key = f"{cid}/{aid}"
+        if key in seen:
+            c.add("Budget", row, f"budgetlinjen {cid}/{aid} findes allerede i række {seen[key]}.")
+            continue
+        seen[key] = row
+        if cid not in cc_ids:
+            c.add("Budget", row, f"omkostningssted '{cid}' findes ikke i 'Omkostningssteder'.")
+        if aid not in acc:
+            c.add("Budget", row, f"konto '{aid}' findes ikke i 'Kontoplan'.")
+        elif acc[aid].financing == "central":
+            c.add("Budget", row, f"konto {aid} er centralt finansieret; dens budget hører til i 'Centrale budgetter'.")
+        budgets.append(BudgetLine(
+            cost_centre=cid, account=aid, budget=c.amount("Budget", row, "Budget", r["Budget"]),
+            commitments=c.amount("Budget", row, "Disponeret", r.get("Disponeret"), 0)))
+
+    projects, seen = [], {}
+    for row, r in recs("Projektskemaer"):
+        pid, hid = c.text(r["Projektnr"]), c.text(r["Aftaleholder"])
+        if not c.unique("Projektskemaer", pid, "Projektnr", row, seen):
+            continue
+        if hid not in holder_ids:
+            c.add("Projektskemaer", row, f"projekt {pid} peger på aftaleholder '{hid}', som ikke findes.")
+        projects.append(ProjectForm(
+            id=pid, title=c.text(r.get("Titel")), holder=hid,
+            approved_amount=c.amount("Projektskemaer", row, "Godkendt beløb", r["Godkendt beløb"]),
+            approved_it=c.date("Projektskemaer", row, "Godkendt IT", r.get("Godkendt IT")),
+            approved_epo=c.date("Projektskemaer", row, "Godkendt EPO", r.get("Godkendt EPO")),
+            approved_finance=c.date("Projektskemaer", row, "Godkendt Økonomi", r.get("Godkendt Økonomi"))))
+
+    savings = []
+    for row, r in recs("Besparelser"):
+        measure = c.text(r["Tiltag"])
+        aid, cid = c.text(r.get("Konto")), c.text(r.get("Omkostningssted"))
+        if aid and aid not in acc:
+            c.add("Besparelser", row, f"konto '{aid}' findes ikke i 'Kontoplan'.")
+        if cid and cid not in cc_ids:
+            c.add("Besparelser", row, f"omkostningssted '{cid}' findes ikke.")
+        savings.append(Saving(measure=measure, account=aid, cost_centre=cid,
+                              amount=c.amount("Besparelser", row, "Beløb", r["Beløb"])))
+
+    if c.problems:
+        raise MasterDataError(c.problems)
+    return MasterData(
+        settings=Settings(**settings_kw), holders=tuple(holders), cost_centres=tuple(ccs),
+        eans=tuple(eans), accounts=tuple(accounts), budget_lines=tuple(budgets),
+        central_lines=tuple(centrals), projects=tuple(projects), savings=tuple(savings),
+        source=file)
+
+
+def master_from_rows(sheets: dict[str, list[list]], file: str = "stamdata") -> MasterData:
+    """Build and check master data from 2-D lists (header row first), one per sheet.
+
+    Used by tests and by worksheet functions that receive master data ranges.
+    """
+    from .reading import build_table
+
+    tables: dict[str, Table | None] = {}
+    missing = []
+    for sheet, (req, opt) in SHEETS.items():
+        data = sheets.get(sheet)
+        if data is None:
+            if sheet not in OPTIONAL_SHEETS:
+                missing.append(sheet)
+            tables[sheet] = None
+            continue
+        try:
+            tables[sheet] = build_table(file, sheet, [list(r) for r in data], 1, req, opt)
+        except UnusableInput as exc:
+            raise MasterDataError([Problem(file, sheet, None, str(exc))]) from None
+    if missing:
+        raise MasterDataError([Problem(file, s, None, f"arket '{s}' mangler i stamdata.")
+                               for s in missing])
+    return master_from_tables(tables, file)

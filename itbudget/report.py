@@ -1,0 +1,100 @@
+"""Rendering a validation for people (Danish text) and for tools (stable JSON).
+
+Amounts in JSON are decimal strings in kr. with two decimals; in text they are
+Danish (``1.234,50 kr.``). Nothing here reads or writes files.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from .parsing import format_kr, ore_to_kr_str
+from .validation import Validation
+
+
+def exit_code(result: Validation) -> int:
+    """0 when no errors were found, 1 when at least one was."""
+    return 1 if result.errors else 0
+
+
+def findings_records(findings, with_file: bool = False) -> list[dict]:
+    """Findings as JSON-ready dicts in the stable shape."""
+    cols = ["row", "voucher", "rule", "severity", "message", "sheet"]
+    if with_file:
+        cols = ["file"] + cols
+    out = []
+    arrays = {c: findings[c].to_numpy() for c in cols}
+    for i in range(len(findings)):
+        rec = {c: arrays[c][i] for c in cols}
+        rec["row"] = int(rec["row"])
+        out.append(rec)
+    return out
+
+
+def lines_records(lines) -> list[dict]:
+    """Budget-line status as JSON-ready dicts, amounts as kr. strings."""
+    out = []
+    for r in lines.itertuples(index=False):
+        out.append({
+            "holder": r.holder, "cost_centre": r.cost_centre, "account": r.account,
+            "central_line": r.central_line, "budget": ore_to_kr_str(r.budget),
+            "commitments": ore_to_kr_str(r.commitments), "booked": ore_to_kr_str(r.booked),
+            "remaining": ore_to_kr_str(r.remaining), "uncovered": ore_to_kr_str(r.uncovered)})
+    return out
+
+
+def validation_dict(result: Validation) -> dict:
+    f = result.ledger.frame
+    files = list(dict.fromkeys(f["file"].tolist())) if len(f) else []
+    return {
+        "file": files[0] if len(files) == 1 else ", ".join(files),
+        "rows": result.rows,
+        "blank_rows": result.blank_rows,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "findings": findings_records(result.findings),
+        "lines": lines_records(result.lines),
+    }
+
+
+def validation_json(result: Validation) -> str:
+    return json.dumps(validation_dict(result), ensure_ascii=False, indent=1) + "\n"
+
+
+_SEVERITY_DA = {"error": "Fejl", "warning": "Advarsel"}
+
+
+def validation_text(result: Validation) -> str:
+    """A report a budget holder can read: what is wrong, where, and whom to call."""
+    f = result.ledger.frame
+    files = ", ".join(dict.fromkeys(f["file"].tolist())) if len(f) else "(ingen bogføringer)"
+    out = [f"Validering af {files}",
+           f"{result.rows} bogføringer læst"
+           + (f" ({result.blank_rows} tomme rækker sprunget over)" if result.blank_rows else "")
+           + f"; {result.errors} fejl og {result.warnings} advarsler.", ""]
+    if len(result.findings):
+        out.append("Fund (række: regel - besked):")
+        for r in result.findings.itertuples(index=False):
+            where = f"{r.sheet} række {r.row}" if r.sheet else f"linje {r.row}"
+            voucher = f", bilag {r.voucher}" if r.voucher else ""
+            out.append(f"  {where}{voucher}: {_SEVERITY_DA.get(r.severity, r.severity)} "
+                       f"{r.rule} - {r.message}")
+        out.append("")
+    else:
+        out.append("Ingen fund: alle bogføringer er i orden.")
+        out.append("")
+    lines = result.lines
+    if len(lines):
+        out.append("Budgetlinjer:")
+        out.append(f"  {'Linje':<22} {'Budget':>18} {'Bogført':>18} {'Rest':>18}  Status")
+        for r in lines.itertuples(index=False):
+            name = f"{r.cost_centre}/{r.account}" if r.cost_centre else f"central {r.central_line}"
+            status = "OVERSKREDET" if r.remaining < 0 else "ok"
+            out.append(f"  {name:<22} {format_kr(r.budget):>18} {format_kr(r.booked):>18} "
+                       f"{format_kr(r.remaining):>18}  {status}")
+        over = int(np.sum(lines["remaining"].to_numpy() < 0))
+        if over:
+            out.append(f"\n{over} budgetlinje(r) er overskredet.")
+    return "\n".join(out) + "\n"

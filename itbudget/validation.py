@@ -1,0 +1,160 @@
+"""The runner: every rule over the prepared ledger, findings as one long table.
+
+Findings have fixed columns (:data:`FINDING_COLUMNS`) and point back to the
+file, sheet and row of the booking; a clean run is an empty table with the same
+columns. A rule that crashes becomes a finding about the rule, not a dead run.
+Budget-line status is computed here too, from the same placed bookings.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .bookings import read_bookings
+from .errors import TemplateVersionError, UnusableInput
+from .ledger import Ledger, prepare
+from .master import READABLE_TEMPLATE_VERSIONS, MasterData, load_master
+from .rules import RULES, Hits
+
+FINDING_COLUMNS = ["file", "sheet", "row", "voucher", "rule", "severity", "message", "position"]
+LINE_COLUMNS = ["holder", "cost_centre", "account", "central_line", "budget", "commitments",
+                "booked", "remaining", "uncovered"]
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The outcome of validating bookings: the ledger, its findings and line status."""
+
+    ledger: Ledger
+    findings: pd.DataFrame
+    lines: pd.DataFrame
+    blank_rows: int = 0
+
+    @property
+    def rows(self) -> int:
+        return len(self.ledger)
+
+    @property
+    def errors(self) -> int:
+        return int((self.findings["severity"] == "error").sum())
+
+    @property
+    def warnings(self) -> int:
+        return int((self.findings["severity"] == "warning").sum())
+
+
+def empty_findings() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object if c not in ("row", "position") else np.int64)
+                         for c in FINDING_COLUMNS})
+
+
+def run_rules(ledger: Ledger, rules=None) -> pd.DataFrame:
+    """Run every rule and collect their hits as findings, ordered by source row."""
+    f = ledger.frame
+    parts = []
+    for r in rules or RULES:
+        try:
+            hits = r.check(ledger)
+        except Exception:  # a broken rule is a bug; report it, keep the others
+            tb = traceback.format_exc(limit=3)
+            parts.append(pd.DataFrame({
+                "file": [""], "sheet": [""], "row": [0], "voucher": [""], "rule": [r.code],
+                "severity": ["error"], "position": [-1],
+                "message": [f"Intern fejl i reglen {r.code}; kontakt IT-staben. {tb.splitlines()[-1]}"]}))
+            continue
+        if not len(hits.positions):
+            continue
+        pos = np.asarray(hits.positions, dtype=np.int64)
+        parts.append(pd.DataFrame({
+            "file": f["file"].to_numpy()[pos], "sheet": f["sheet"].to_numpy()[pos],
+            "row": f["row"].to_numpy()[pos], "voucher": f["voucher"].to_numpy()[pos],
+            "rule": r.code,
+            "severity": hits.severities if hits.severities is not None else r.severity,
+            "message": list(hits.messages), "position": pos}))
+    if not parts:
+        return empty_findings()
+    out = pd.concat(parts, ignore_index=True)
+    out = out.sort_values(["position", "rule"], kind="stable", ignore_index=True)
+    return out[FINDING_COLUMNS]
+
+
+def line_status(ledger: Ledger) -> pd.DataFrame:
+    """Budget, booked, remaining and uncovered for every budget line in scope, in øre."""
+    f = ledger.frame
+    m = ledger.master
+    on = f[f["line"] != ""]
+    booked = on.groupby("line", sort=False)["amount"].sum()
+    uncovered = on.groupby("line", sort=False)["uncovered"].sum()
+    cc_holder = {c.id: c.holder for c in m.cost_centres}
+    rows = []
+    for b in m.budget_lines:
+        key = f"D:{b.cost_centre}/{b.account}"
+        used = int(booked.get(key, 0))
+        rows.append((cc_holder.get(b.cost_centre, ""), b.cost_centre, b.account, "", b.budget,
+                     b.commitments, used, b.budget - b.commitments - used, int(uncovered.get(key, 0))))
+    if ledger.central_coverage:
+        for c in m.central_lines:
+            key = f"C:{c.id}"
+            used = int(booked.get(key, 0))
+            rows.append(("", "", "", c.id, c.budget, c.commitments, used,
+                         c.budget - c.commitments - used, int(uncovered.get(key, 0))))
+    out = pd.DataFrame(rows, columns=LINE_COLUMNS)
+    for col in ("budget", "commitments", "booked", "remaining", "uncovered"):
+        out[col] = out[col].astype(np.int64)
+    return out
+
+
+def validate(bookings: pd.DataFrame, master: MasterData, *, central_coverage: bool = True,
+             blank_rows: int = 0) -> Validation:
+    """Validate a bookings frame against master data. Never raises on bad bookings."""
+    ledger = prepare(bookings, master, central_coverage=central_coverage)
+    return Validation(ledger, run_rules(ledger), line_status(ledger), blank_rows)
+
+
+def check_template_version(master: MasterData, file: str) -> None:
+    """Refuse a budget-holder workbook from a template version this release cannot read."""
+    version = master.settings.template_version
+    if version is None:
+        return
+    if version not in READABLE_TEMPLATE_VERSIONS:
+        newest = max(READABLE_TEMPLATE_VERSIONS)
+        if version > newest:
+            hint = "Opdatér itbudget til en nyere version."
+        else:
+            hint = "Bed Økonomistaben om en ny projektmappe."
+        raise TemplateVersionError(
+            f"{file}: projektmappen er lavet med skabelonversion {version}, som denne udgave "
+            f"af itbudget ikke kan læse (kan læse: {', '.join(map(str, sorted(READABLE_TEMPLATE_VERSIONS)))}). {hint}")
+
+
+def validate_file(path: Path | str, master_path: Path | str | None = None) -> Validation:
+    """Validate one bookings file: an issued workbook, or a bare workbook/CSV plus master data.
+
+    An issued budget-holder workbook carries its holder's master data; then the
+    holder's own lines are checked and central lines are left to consolidation.
+    """
+    path = Path(path)
+    source = read_bookings(path)
+    if master_path is not None:
+        master = load_master(master_path)
+        central = True
+        if source.is_issued_workbook:
+            embedded = load_master(path)
+            check_template_version(embedded, path.name)
+            if embedded.scope:
+                master = master.for_holder(embedded.scope)
+                central = False
+    elif source.is_issued_workbook:
+        master = load_master(path)
+        check_template_version(master, path.name)
+        central = not master.scope
+    else:
+        raise UnusableInput(
+            f"{path.name}: filen indeholder kun bogføringer, ingen stamdata. Angiv "
+            "stamdata med --master STAMDATA.xlsx.")
+    return validate(source.frame, master, central_coverage=central, blank_rows=source.blank_rows)
