@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import UnusableInput
-from .parsing import clean_ids, parse_amounts, parse_dates
+from .parsing import clean_ids, is_blank, parse_amounts, parse_dates
 from .reading import (CSV_SUFFIXES, WORKBOOK_SUFFIXES, Table, build_table, find_sheet,
                       open_workbook, read_csv, sheet_rows)
 
@@ -38,8 +38,8 @@ BOOKINGS_SHEET = "Bogføringer"
 
 #: Columns of the bookings frame, always present, in this order.
 FRAME_COLUMNS = [
-    "file", "sheet", "row", "voucher", "date", "date_ok", "date_raw", "cost_centre",
-    "account", "amount", "amount_ok", "amount_raw", "text", "supplier", "invoice_no",
+    "file", "sheet", "row", "voucher", "date", "date_ok", "date_raw", "date_blank",
+    "cost_centre", "account", "amount", "amount_ok", "amount_raw", "amount_blank", "text", "supplier", "invoice_no",
     "ean", "project",
 ]
 
@@ -59,11 +59,13 @@ def bookings_frame(table: Table) -> pd.DataFrame:
         "date": dates.astype("datetime64[s]"),
         "date_ok": date_ok,
         "date_raw": date_raw,
+        "date_blank": is_blank(date_raw),
         "cost_centre": clean_ids(table.get("Omkostningssted")),
         "account": clean_ids(table.get("Konto")),
         "amount": ore,
         "amount_ok": amount_ok,
         "amount_raw": amount_raw,
+        "amount_blank": is_blank(amount_raw),
         "text": clean_ids(table.get("Tekst")),
         "supplier": clean_ids(table.get("Leverandør")),
         "invoice_no": clean_ids(table.get("Fakturanr")),

@@ -66,47 +66,61 @@ def _shortfall(amount: np.ndarray, running: np.ndarray, limit: np.ndarray, count
     return np.where(counted & (amount > 0) & (excess > 0), short, 0).astype(np.int64)
 
 
+def _lookup(keys: pd.Series, table: dict, default, dtype=object) -> np.ndarray:
+    """Map a column through a dict, once per distinct key (keys repeat heavily)."""
+    codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+    values = np.array([table.get(k, default) for k in uniques] + [default], dtype=dtype)
+    return values[codes]
+
+
 def prepare(bookings: pd.DataFrame, master: MasterData, *, central_coverage: bool = True) -> Ledger:
     """Join bookings with master data and compute coverage; returns a new :class:`Ledger`."""
     f = bookings.copy()
     f.index = pd.RangeIndex(len(f))
     cc = f["cost_centre"]
     acct = f["account"]
+    accounts = master.account_by_id
 
     cc_holder = {c.id: c.holder for c in master.cost_centres}
-    f["holder"] = cc.map(cc_holder).fillna("").astype(object)
-    f["cc_known"] = cc.isin(cc_holder.keys()).to_numpy()
-    accounts = master.account_by_id
-    f["account_known"] = acct.isin(accounts.keys()).to_numpy()
-    f["financing"] = acct.map({a: x.financing for a, x in accounts.items()}).fillna("").astype(object)
-    f["central_line"] = acct.map({a: x.central_line for a, x in accounts.items()}).fillna("").astype(object)
-    f["on_overrun"] = acct.map({a: x.on_overrun for a, x in accounts.items()}).fillna("stop").astype(object)
-    f["contact"] = acct.map({a: x.contact for a, x in accounts.items()}).fillna("").astype(object)
-    f["requires_project"] = acct.map({a: x.requires_project for a, x in accounts.items()}) \
-        .fillna(False).to_numpy(dtype=bool)
+    holder = _lookup(cc, cc_holder, None)
+    f["cc_known"] = holder != None  # noqa: E711
+    f["holder"] = np.where(f["cc_known"].to_numpy(), holder, "")
+    acc = _lookup(acct, accounts, None)
+    known = acc != None  # noqa: E711
+    f["account_known"] = known
+    attrs = {a: (x.financing, x.central_line, x.on_overrun, x.contact, x.requires_project)
+             for a, x in accounts.items()}
+    for k, (name, default, dtype) in enumerate([("financing", "", object), ("central_line", "", object),
+                                                ("on_overrun", "stop", object), ("contact", "", object),
+                                                ("requires_project", False, bool)]):
+        f[name] = _lookup(acct, {a: v[k] for a, v in attrs.items()}, default, dtype)
 
     year = master.year
     years = f["date"].to_numpy().astype("datetime64[Y]").astype(np.int64) + 1970
     f["in_year"] = f["date_ok"].to_numpy() & (years == year)
-    f["placeable"] = (f["in_year"].to_numpy() & f["cc_known"].to_numpy()
-                      & f["account_known"].to_numpy() & f["amount_ok"].to_numpy())
+    placeable = (f["in_year"].to_numpy() & f["cc_known"].to_numpy()
+                 & known & f["amount_ok"].to_numpy())
+    f["placeable"] = placeable
 
     # Which budget line covers each booking, and what that line may spend.
     central = (f["financing"] == "central").to_numpy()
-    decentral_key = (cc + "/" + acct).to_numpy(dtype=object)
-    budgets = {f"{b.cost_centre}/{b.account}": b.budget - b.commitments for b in master.budget_lines}
-    has_budget = pd.Series(decentral_key).isin(budgets.keys()).to_numpy()
+    pair = pd.MultiIndex.from_arrays([cc.to_numpy(dtype=object), acct.to_numpy(dtype=object)])
+    pair_codes, pair_uniques = pd.factorize(pair)
+    budgets = {(b.cost_centre, b.account): b.budget - b.commitments for b in master.budget_lines}
+    pair_budget = np.array([budgets.get(k) for k in pair_uniques] + [None], dtype=object)[pair_codes]
+    has_budget = (pair_budget != None) & ~central  # noqa: E711
+    f["has_budget_line"] = has_budget
+    pair_label = np.array([f"D:{c}/{a}" for c, a in pair_uniques] + [""], dtype=object)[pair_codes]
     central_avail = {c.id: c.budget - c.commitments for c in master.central_lines}
-    line = np.where(central, "C:" + f["central_line"].to_numpy(dtype=object),
-                    np.where(has_budget, "D:" + decentral_key, ""))
-    f["line"] = pd.Series(line, dtype=object).where(f["placeable"].to_numpy(), "")
-    f["has_budget_line"] = has_budget & ~central
-    lim_d = pd.Series(decentral_key).map(budgets)
-    lim_c = f["central_line"].map(central_avail)
-    limits = np.where(central, lim_c.fillna(0).to_numpy(), lim_d.fillna(0).to_numpy()).astype(np.int64)
+    c_line = f["central_line"].to_numpy(dtype=object)
+    line = np.where(central, "C:" + c_line, np.where(has_budget, pair_label, ""))
+    f["line"] = np.where(placeable, line, "")
+    lim_c = _lookup(f["central_line"], central_avail, 0, np.int64)
+    lim_d = np.where(has_budget, pair_budget, 0).astype(np.int64)
+    limits = np.where(central, lim_c, lim_d).astype(np.int64)
     f["line_limit"] = limits
 
-    on_line = (f["line"] != "").to_numpy()
+    on_line = placeable & (line != "")
     f["line_running"] = _running_total(f, "line", on_line)
     amount = f["amount"].to_numpy()
     short = _shortfall(amount, f["line_running"].to_numpy(), limits, on_line)
@@ -117,15 +131,14 @@ def prepare(bookings: pd.DataFrame, master: MasterData, *, central_coverage: boo
 
     # Projects: every placeable booking naming a known project counts.
     projects = master.project_by_id
-    proj = f["project"]
-    f["project_known"] = proj.isin(projects.keys()).to_numpy()
-    on_project = f["placeable"].to_numpy() & f["project_known"].to_numpy()
+    approved_of = {p: x.approved_amount for p, x in projects.items()}
+    approved = _lookup(f["project"], approved_of, -1, np.int64)
+    f["project_known"] = approved >= 0
+    on_project = placeable & (approved >= 0)
     f["project_running"] = _running_total(f, "project", on_project)
-    approved = proj.map({p: x.approved_amount for p, x in projects.items()}).fillna(0) \
-        .to_numpy().astype(np.int64)
-    f["project_approved"] = approved
+    f["project_approved"] = np.maximum(approved, 0)
     f["project_excess"] = _shortfall(amount, f["project_running"].to_numpy(), approved, on_project)
 
     f["ean_valid"] = ean_is_valid(f["ean"])
-    f["ean_holder"] = f["ean"].map(master.holder_of_ean).fillna("").astype(object)
+    f["ean_holder"] = _lookup(f["ean"], master.holder_of_ean, "")
     return Ledger(frame=f, master=master, central_coverage=central_coverage)

@@ -38,33 +38,36 @@ def is_blank(values: Sequence[object]) -> np.ndarray:
     )
 
 
+def _clean_one(v: object) -> str:
+    t = type(v)
+    if t is str:
+        return v.strip()
+    if v is None:
+        return ""
+    if t is float:
+        if v != v:
+            return ""
+        return str(int(v)) if v.is_integer() else repr(v)
+    if t is bool:
+        return "ja" if v else "nej"
+    return str(v).strip()
+
+
 def clean_ids(values: Sequence[object]) -> np.ndarray:
     """Identifiers as text: ``1001.0`` from a numeric cell becomes ``"1001"``.
 
     Cost centres, accounts, EANs and project numbers are codes, not numbers;
     Excel stores a typed ``1001`` as a float, and a CSV keeps leading zeros.
+    Codes repeat, so each distinct value is cleaned once.
     """
-    out = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values):
-        t = type(v)
-        if v is None:
-            out[i] = ""
-        elif t is str:
-            out[i] = v.strip()
-        elif t is float:
-            if v != v:
-                out[i] = ""
-            elif v.is_integer():
-                out[i] = str(int(v))
-            else:
-                out[i] = repr(v)
-        elif t is int:
-            out[i] = str(v)
-        elif t is bool:
-            out[i] = "ja" if v else "nej"
-        else:
-            out[i] = str(v).strip()
-    return out
+    obj = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    if obj.dtype != object:
+        obj = obj.astype(object)
+    codes, uniques = pd.factorize(obj, use_na_sentinel=True)
+    cleaned = np.empty(len(uniques) + 1, dtype=object)
+    cleaned[:-1] = [_clean_one(v) for v in uniques]
+    cleaned[-1] = ""  # code -1: None or NaN
+    return cleaned[codes]
 
 
 def clean_id(value: object) -> str:
@@ -146,9 +149,12 @@ def parse_dates(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
 
     d_idx = np.flatnonzero(kinds == 1)
     if d_idx.size:
-        out[d_idx] = np.array(
-            [v.date() if isinstance(v, dt.datetime) else v for v in obj[d_idx]],
-            dtype="datetime64[D]")
+        try:  # date-only cells convert in one C call
+            out[d_idx] = obj[d_idx].astype("datetime64[D]")
+        except (TypeError, ValueError):
+            out[d_idx] = np.array(
+                [v.date() if isinstance(v, dt.datetime) else v for v in obj[d_idx]],
+                dtype="datetime64[D]")
 
     s_idx = np.flatnonzero(kinds == 2)
     if s_idx.size:

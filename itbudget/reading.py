@@ -218,27 +218,47 @@ def build_table(file: str, sheet: str, data: list[list], first_row: int,
         rows = np.asarray(row_numbers[hi + 1:], dtype=np.int64)
     else:
         rows = np.arange(header_row + 1, header_row + 1 + len(body), dtype=np.int64)
+    if body and any(len(r) != width for r in body):
+        # Pad short rows (CSV) so every record has every column.
+        body = [(list(r) + [""] * width)[:width] for r in body]
+    grid = np.empty((len(body), width), dtype=object)
     if body:
-        # Pad short rows (CSV) so zip(*) keeps every column aligned.
-        if any(len(r) != width for r in body):
-            body = [(list(r) + [""] * width)[:width] for r in body]
-        cols = list(zip(*body))
-    else:
-        cols = [()] * width
-    columns = {}
-    for name, j in positions.items():
-        columns[name] = np.array(cols[j], dtype=object) if body else np.empty(0, dtype=object)
+        grid[:] = body  # one C-level copy; columns are then cheap views
+    columns = {name: grid[:, j] for name, j in positions.items()}
     # A record needs at least one filled contract cell; blank rows are skipped.
     filled = np.zeros(len(body), dtype=bool)
     for col in columns.values():
-        filled |= np.fromiter((not (v is None or v == "" or (type(v) is str and not v.strip()))
-                               for v in col), dtype=bool, count=len(col))
+        # Element-wise comparison runs in C; whitespace-only text is rare and
+        # is checked only on the rows that look filled.
+        filled |= (col != "") & (col != None)  # noqa: E711
+    maybe = np.flatnonzero(filled)
+    if maybe.size:
+        for i in maybe[_only_whitespace(columns, maybe)]:
+            filled[i] = False
     blank = int((~filled).sum())
     if blank:
         columns = {k: v[filled] for k, v in columns.items()}
         rows = rows[filled]
     return Table(file=file, sheet=sheet, columns=columns, rows=rows,
                  headers=[str(h) for h in header], blank_rows=blank)
+
+
+def _only_whitespace(columns: dict[str, np.ndarray], idx: np.ndarray) -> np.ndarray:
+    """Mask over ``idx``: rows holding nothing but whitespace text in every column.
+
+    Each column narrows the candidates, so the cost is one pass over one column.
+    """
+    cand = np.arange(idx.size)
+    for col in columns.values():
+        if cand.size == 0:
+            break
+        sub = col[idx[cand]]
+        keep = np.fromiter((v is None or (type(v) is str and (v == "" or v.isspace())) for v in sub),
+                           dtype=bool, count=sub.size)
+        cand = cand[keep]
+    mask = np.zeros(idx.size, dtype=bool)
+    mask[cand] = True
+    return mask
 
 
 def read_sheet(book, file: str, sheet: str, required: list[str],

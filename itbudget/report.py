@@ -60,7 +60,7 @@ def validation_dict(result: Validation) -> dict:
 
 
 def validation_json(result: Validation) -> str:
-    return json.dumps(validation_dict(result), ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(validation_dict(result), ensure_ascii=False) + "\n"
 
 
 _SEVERITY_DA = {"error": "Fejl", "warning": "Advarsel"}

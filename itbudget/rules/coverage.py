@@ -13,16 +13,18 @@ from . import Hits, contact_hint, rule
 def not_covered(ledger: Ledger) -> Hits:
     f = ledger.frame
     pos = np.flatnonzero(f["uncovered"].to_numpy() > 0)
-    sub = f.iloc[pos]
-    msgs, sev = [], []
-    for r in sub.itertuples(index=False):
-        if r.financing == "central":
-            name = f"den centrale budgetlinje {r.central_line}"
+    cols = {c: f[c].to_numpy()[pos] for c in ("financing", "central_line", "cost_centre", "account",
+                                              "uncovered", "line_limit", "line_running", "contact",
+                                              "on_overrun")}
+    msgs = []
+    for k in range(pos.size):
+        if cols["financing"][k] == "central":
+            name = f"den centrale budgetlinje {cols['central_line'][k]}"
         else:
-            name = f"budgetlinjen {r.cost_centre}/{r.account}"
+            name = f"budgetlinjen {cols['cost_centre'][k]}/{cols['account'][k]}"
         msgs.append(
-            f"Mangler {format_kr(r.uncovered)} i dækning på {name}: {format_kr(r.line_limit)} "
-            f"til rådighed, {format_kr(r.line_running)} bogført til og med denne række."
-            f"{contact_hint(r.contact)}")
-        sev.append("warning" if r.on_overrun == "advar" else "error")
+            f"Mangler {format_kr(cols['uncovered'][k])} i dækning på {name}: "
+            f"{format_kr(cols['line_limit'][k])} til rådighed, {format_kr(cols['line_running'][k])} "
+            f"bogført til og med denne række.{contact_hint(cols['contact'][k])}")
+    sev = np.where(cols["on_overrun"] == "advar", "warning", "error")
     return Hits(pos, msgs, sev)

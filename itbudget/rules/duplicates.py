@@ -13,24 +13,23 @@ from . import Hits, rule
 def duplicate_invoice(ledger: Ledger) -> Hits:
     f = ledger.frame
     both = (f["supplier"] != "").to_numpy() & (f["invoice_no"] != "").to_numpy()
-    if not both.any():
+    idx = np.flatnonzero(both)
+    if idx.size == 0:
         return Hits.none()
-    key = pd.Series(np.where(both, (f["supplier"].str.casefold() + "\x1f"
-                                    + f["invoice_no"].str.casefold()).to_numpy(dtype=object), None),
-                    dtype=object)
-    dup = key.duplicated(keep="first").to_numpy() & both
-    pos = np.flatnonzero(dup)
+    key = (f["supplier"].str.casefold() + "\x1f" + f["invoice_no"].str.casefold()).to_numpy(dtype=object)[idx]
+    codes, _ = pd.factorize(key)
+    _, first_of_code = np.unique(codes, return_index=True)
+    first = idx[first_of_code[codes]]          # source position of each key's first booking
+    dup = first != idx
+    pos, orig = idx[dup], first[dup]
     if pos.size == 0:
         return Hits.none()
-    first = {}
-    for i in np.flatnonzero(both):
-        first.setdefault(key.iat[i], i)
+    rows, files, vouchers = f["row"].to_numpy(), f["file"].to_numpy(), f["voucher"].to_numpy()
+    inv, sup = f["invoice_no"].to_numpy(), f["supplier"].to_numpy()
     msgs = []
-    for i in pos:
-        j = first[key.iat[i]]
-        r0 = f.iloc[j]
-        where = f"række {r0['row']}" + (f" i {r0['file']}" if r0["file"] != f.iat[i, 0] else "")
-        voucher = f" (bilag {r0['voucher']})" if r0["voucher"] else ""
-        msgs.append(f"Faktura {f.at[i, 'invoice_no']} fra {f.at[i, 'supplier']} er allerede "
-                    f"bogført i {where}{voucher}. Tjek om den er betalt to gange.")
+    for i, j in zip(pos, orig):
+        where = f"række {rows[j]}" + (f" i {files[j]}" if files[j] != files[i] else "")
+        voucher = f" (bilag {vouchers[j]})" if vouchers[j] else ""
+        msgs.append(f"Faktura {inv[i]} fra {sup[i]} er allerede bogført i {where}{voucher}. "
+                    "Tjek om den er betalt to gange.")
     return Hits(pos, msgs)

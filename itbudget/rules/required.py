@@ -16,8 +16,8 @@ def _blank(col) -> np.ndarray:
 @rule("ITB001", "error", "Påkrævet felt mangler eller kan ikke læses")
 def required_fields(ledger: Ledger) -> Hits:
     f = ledger.frame
-    raw_date_blank = np.fromiter((clean_id(v) == "" for v in f["date_raw"]), bool, len(f))
-    raw_amount_blank = np.fromiter((clean_id(v) == "" for v in f["amount_raw"]), bool, len(f))
+    raw_date_blank = f["date_blank"].to_numpy()
+    raw_amount_blank = f["amount_blank"].to_numpy()
     checks = [
         (raw_date_blank, lambda r: "Dato mangler"),
         (~raw_date_blank & ~f["date_ok"].to_numpy(),

@@ -1,0 +1,65 @@
+"""Writing outputs: whole or not at all, and never a live formula from user text.
+
+Every file the product writes goes through :func:`atomic_path`: the content is
+written to a temporary file beside the target and renamed over it only when
+complete, so a run killed mid-write leaves the previous output intact.
+:func:`safe_text` neutralises text that a spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path | str) -> Iterator[Path]:
+    """Yield a temporary path; on success rename it to ``target``, else remove it.
+
+    The temporary file keeps the target's suffix, since writers such as
+    openpyxl and xlsxwriter look at it.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    work = Path(tmp)
+    try:
+        yield work
+        with open(work, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(work, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            work.unlink()
+        raise
+
+
+def atomic_write_bytes(target: Path | str, data: bytes) -> None:
+    """Write bytes to ``target`` atomically."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+
+
+def atomic_write_text(target: Path | str, text: str, encoding: str = "utf-8") -> None:
+    """Write text to ``target`` atomically."""
+    atomic_write_bytes(target, text.encode(encoding))
+
+
+def safe_text(value: object) -> object:
+    """Text that would start a formula gets a leading apostrophe-free guard.
+
+    Strings beginning with ``=``, ``+``, ``-``, ``@``, tab or CR are prefixed
+    with a single quote character, which spreadsheets show as text. Numbers and
+    other values pass through unchanged. Writers must also store strings as
+    string cells (openpyxl: set ``cell.data_type = "s"``; xlsxwriter:
+    ``write_string``), so this guard matters most for CSV output.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
