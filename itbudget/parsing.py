@@ -91,7 +91,8 @@ def parse_amounts(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
         return ore, ok
     obj = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
     kinds = np.fromiter(
-        ((1 if (type(v) is float or type(v) is int) else 2 if type(v) is str else 0)
+        ((1 if (type(v) is float or type(v) is int) else 2 if type(v) is str
+          else 1 if isinstance(v, (np.integer, np.floating)) else 0)
          for v in obj), dtype=np.int8, count=n)
 
     num_idx = np.flatnonzero(kinds == 1)
@@ -144,7 +145,8 @@ def parse_dates(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
         return out, np.zeros(0, dtype=bool)
     obj = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
     kinds = np.fromiter(
-        ((1 if isinstance(v, dt.date) else 2 if (type(v) is float or type(v) is int)
+        # pd.NaT passes isinstance(date) but has no date: it is a missing value.
+        ((1 if isinstance(v, dt.date) and v is not pd.NaT else 2 if (type(v) is float or type(v) is int)
           else 3 if type(v) is str else 0) for v in obj), dtype=np.int8, count=n)
 
     d_idx = np.flatnonzero(kinds == 1)

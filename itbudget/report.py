@@ -47,7 +47,7 @@ def lines_records(lines) -> list[dict]:
 
 def validation_dict(result: Validation) -> dict:
     f = result.ledger.frame
-    files = list(dict.fromkeys(f["file"].tolist())) if len(f) else []
+    files = list(dict.fromkeys(f["file"].tolist())) if len(f) else [result.file]
     return {
         "file": files[0] if len(files) == 1 else ", ".join(files),
         "rows": result.rows,
@@ -69,7 +69,7 @@ _SEVERITY_DA = {"error": "Fejl", "warning": "Advarsel"}
 def validation_text(result: Validation) -> str:
     """A report a budget holder can read: what is wrong, where, and whom to call."""
     f = result.ledger.frame
-    files = ", ".join(dict.fromkeys(f["file"].tolist())) if len(f) else "(ingen bogføringer)"
+    files = ", ".join(dict.fromkeys(f["file"].tolist())) if len(f) else (result.file or "(ingen bogføringer)")
     out = [f"Validering af {files}",
            f"{result.rows} bogføringer læst"
            + (f" ({result.blank_rows} tomme rækker sprunget over)" if result.blank_rows else "")

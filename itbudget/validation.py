@@ -34,6 +34,8 @@ class Validation:
     findings: pd.DataFrame
     lines: pd.DataFrame
     blank_rows: int = 0
+    #: The bookings file's name, for reports of a file without a single booking.
+    file: str = ""
 
     @property
     def rows(self) -> int:
@@ -110,10 +112,10 @@ def line_status(ledger: Ledger) -> pd.DataFrame:
 
 
 def validate(bookings: pd.DataFrame, master: MasterData, *, central_coverage: bool = True,
-             blank_rows: int = 0) -> Validation:
+             blank_rows: int = 0, file: str = "") -> Validation:
     """Validate a bookings frame against master data. Never raises on bad bookings."""
     ledger = prepare(bookings, master, central_coverage=central_coverage)
-    return Validation(ledger, run_rules(ledger), line_status(ledger), blank_rows)
+    return Validation(ledger, run_rules(ledger), line_status(ledger), blank_rows, file)
 
 
 def check_template_version(master: MasterData, file: str) -> None:
@@ -157,4 +159,5 @@ def validate_file(path: Path | str, master_path: Path | str | None = None) -> Va
         raise UnusableInput(
             f"{path.name}: filen indeholder kun bogføringer, ingen stamdata. Angiv "
             "stamdata med --master STAMDATA.xlsx.")
-    return validate(source.frame, master, central_coverage=central, blank_rows=source.blank_rows)
+    return validate(source.frame, master, central_coverage=central, blank_rows=source.blank_rows,
+                    file=path.name)

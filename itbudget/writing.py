@@ -29,6 +29,11 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     work = Path(tmp)
+    # mkstemp makes the file private (0600); outputs go to shared drives, so
+    # give them the permissions an ordinary new file would get.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(work, 0o666 & ~umask)
     try:
         yield work
         with open(work, "rb+") as fh:

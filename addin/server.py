@@ -1,0 +1,107 @@
+"""The Office.js add-in: xlwings Server configured for this project's functions and scripts.
+
+:func:`build_app` returns xlwings Server's FastAPI app with ``udfs`` as its
+custom functions (namespace ``ITB`` in the manifest) and :mod:`addin.scripts`
+as its custom scripts, serving the Danish task pane in ``addin/templates``.
+
+xlwings Server reads its settings from the environment once, when it is first
+imported, and xlwings decides at its own first import whether ``@func`` and
+``@script`` are live; so this module sets the environment before importing
+either, and refuses to build the app when xlwings was imported too early.
+xlwings-server is an optional extra (``pip install 'itbudget[server]'``),
+dual-licensed PolyForm Noncommercial / commercial: ``XLWINGS_LICENSE_KEY`` must
+be set by whoever runs the server (``noncommercial`` or a commercial key).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from itbudget.errors import ItbudgetError
+
+ADDIN_DIR = Path(__file__).resolve().parent
+NAMESPACE = "ITB"
+
+_SETTINGS = {
+    # Ours: the manifest's namespace makes the functions ITB.VALIDER etc.
+    "XLWINGS_FUNCTIONS_NAMESPACE": NAMESPACE,
+    "XLWINGS_PROJECT_NAME": "IT-budget",
+    "XLWINGS_PROJECT_DIR": str(ADDIN_DIR),
+}
+_DEFAULTS = {
+    "XLWINGS_ENVIRONMENT": "prod",
+    "XLWINGS_ENABLE_EXAMPLES": "false",
+    "XLWINGS_ENABLE_HOTRELOAD": "false",
+    "XLWINGS_ENABLE_SOCKETIO": "false",
+}
+
+
+def configure_environment(master: str | os.PathLike | None = None) -> None:
+    """Set the environment xlwings and xlwings Server read at import."""
+    if "xlwings" in sys.modules and not getattr(sys.modules["xlwings"], "on_server", False):
+        raise ItbudgetError(
+            "xlwings blev importeret, før serveren kunne slå xlwings Server til "
+            "(XLWINGS_ON_SERVER); start serveren med 'itbudget serve'.")
+    if not os.environ.get("XLWINGS_LICENSE_KEY"):
+        raise ItbudgetError(
+            "XLWINGS_LICENSE_KEY er ikke sat. xlwings Server er dobbeltlicenseret: sæt "
+            "XLWINGS_LICENSE_KEY=noncommercial ved ikke-kommerciel brug (PolyForm Noncommercial "
+            "1.0.0, som også dækker offentlige myndigheder), ellers en kommerciel licensnøgle. "
+            "Se docs/addin.md.")
+    os.environ["XLWINGS_ON_SERVER"] = "true"
+    os.environ.update(_SETTINGS)
+    for key, value in _DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if master is not None:
+        from udfs.masterdata import ENV_MASTER
+        os.environ[ENV_MASTER] = str(Path(master).resolve())
+
+
+def _skip_pyodide_probe() -> None:
+    """Make xlwings' per-cell ``from pyodide.ffi import JsNull`` fail fast.
+
+    xlwings (0.37) tries that import for every cell of every argument to detect
+    xlwings Lite; outside Pyodide each failed import searches all of sys.path,
+    about 0.15 ms a cell, which made ITB.VALIDER over 10,000 rows take seconds.
+    A ``None`` entry in sys.modules makes the import fail at once. Pyodide never
+    exists on this server, so nothing else changes.
+    """
+    import importlib.util
+
+    if "pyodide" not in sys.modules and importlib.util.find_spec("pyodide") is None:
+        sys.modules["pyodide"] = None
+
+
+def build_app(master: str | os.PathLike | None = None):
+    """The FastAPI app (ASGI) of the add-in; master data from ``master`` if given."""
+    configure_environment(master)
+    try:
+        import xlwings_server  # noqa: F401
+    except ModuleNotFoundError:
+        raise ItbudgetError(
+            "xlwings Server er ikke installeret. Installér det med: "
+            "pip install 'itbudget[server]'") from None
+    import udfs
+    from addin import scripts
+
+    if not hasattr(udfs.itb_valider, "__xlfunc__") or not hasattr(scripts.Valider, "__xlscript__"):
+        raise ItbudgetError("xlwings' dekoratorer er ikke aktive (XLWINGS_ON_SERVER blev sat for sent).")
+    # xlwings Server imports its functions and scripts as the top-level modules
+    # 'custom_functions' and 'custom_scripts'; hand it ours.
+    sys.modules["custom_functions"] = udfs
+    sys.modules["custom_scripts"] = scripts
+    _skip_pyodide_probe()
+    before = list(sys.path)
+    from xlwings_server.main import app
+
+    # xlwings Server puts the project dir on sys.path for user overrides; our
+    # package dir must not shadow top-level modules.
+    sys.path[:] = [p for p in sys.path if p != str(ADDIN_DIR) or p in before]
+    return app
+
+
+def app_from_environment():
+    """Uvicorn factory: ``uvicorn --factory addin.server:app_from_environment``."""
+    return build_app(os.environ.get("ITBUDGET_STAMDATA"))

@@ -1,0 +1,193 @@
+"""The validation macro's work on an open workbook, through the xlwings Book API.
+
+Used by the xlwings scripts in :mod:`addin.scripts` (Office.js, on a workbook
+snapshot sent to xlwings Server) and by classic desktop Excel (a live COM
+workbook), since both speak the same ``xw.Book`` API. It reads the
+``Bogføringer`` sheet and the embedded master data sheets, validates with the
+core, and writes only to the ``Status``/``Besked`` columns and the
+``Valideringsrapport`` sheet: never to a cell the user typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from itbudget.bookings import BOOKINGS_SHEET
+from itbudget.errors import UnusableInput
+from itbudget.master import OPTIONAL_SHEETS, SHEETS, master_from_rows
+from itbudget.parsing import format_kr
+from itbudget.reading import norm_header
+from itbudget.statuses import (MESSAGE_HEADER, STATUS_HEADER, header_index, row_messages,
+                               row_statuses, validate_rows)
+from itbudget.validation import Validation, check_template_version
+from itbudget.writing import safe_text
+from udfs.masterdata import resolve
+
+REPORT_SHEET = "Valideringsrapport"
+RED, AMBER, GREEN = "#F8CBAD", "#FFE699", "#E2EFDA"
+_COLOR_CHUNK = 4000  # rows per set_colors call (xlwings caps a call at 10,000 cells)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run did, for the caller's message and for tests."""
+
+    rows: int
+    errors: int
+    warnings: int
+    status_column: int  # 1-based
+    message_column: int
+
+
+def _sheet(book, name: str):
+    for s in book.sheets:
+        if norm_header(s.name) == norm_header(name):
+            return s
+    return None
+
+
+def sheet_values(sheet) -> list[list]:
+    """All values from A1 to the last used cell, as a 2-D list."""
+    last = sheet.used_range.last_cell
+    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    return [list(r) for r in values]
+
+
+def book_master(book):
+    """The workbook's embedded master data, or the server's when it has none."""
+    present = {name: _sheet(book, name) for name in SHEETS}
+    if all(present[n] is None for n in SHEETS if n not in OPTIONAL_SHEETS):
+        return resolve(None)
+    sheets = {name: sheet_values(s) for name, s in present.items() if s is not None}
+    master = master_from_rows(sheets, file=book.name)
+    check_template_version(master, book.name)
+    return master
+
+
+def _column_of(header: list, name: str) -> int | None:
+    for j, v in enumerate(header):
+        if isinstance(v, str) and norm_header(v) == norm_header(name):
+            return j
+    return None
+
+
+def validate_book(book, *, report: bool = True) -> Outcome:
+    """Validate the workbook's bookings and write statuses (and the report)."""
+    sheet = _sheet(book, BOOKINGS_SHEET)
+    if sheet is None:
+        raise UnusableInput(f"{book.name}: arket '{BOOKINGS_SHEET}' mangler.")
+    master = book_master(book)
+    values = sheet_values(sheet)
+    hi = header_index(values)
+    result = validate_rows(values, master, central_coverage=not master.scope,
+                           sheet=sheet.name)
+    header = values[hi] if values else []
+    last_filled = max((j for j, v in enumerate(header) if v not in (None, "")), default=-1)
+    status_j = _column_of(header, STATUS_HEADER)
+    message_j = _column_of(header, MESSAGE_HEADER)
+    # Missing columns go to the first empty cells right of the headers (never over data).
+    if status_j is None:
+        last_filled += 1
+        status_j = last_filled
+        sheet.range((hi + 1, status_j + 1)).value = STATUS_HEADER
+    if message_j is None:
+        last_filled = max(last_filled, status_j) + 1
+        message_j = last_filled
+        sheet.range((hi + 1, message_j + 1)).value = MESSAGE_HEADER
+
+    height = len(values) - hi - 1  # every row below the header, old statuses included
+    statuses = [""] * height
+    messages = [""] * height
+    for r, s, m in zip(result.ledger.frame["row"].to_numpy(), row_statuses(result),
+                       row_messages(result)):
+        i = int(r) - (hi + 2)
+        if 0 <= i < height:
+            statuses[i], messages[i] = s, safe_text(m)
+    if height > 0:
+        first = hi + 2
+        sheet.range((first, status_j + 1)).options(transpose=True).value = statuses
+        sheet.range((first, message_j + 1)).options(transpose=True).value = messages
+        _colour(sheet, first, status_j + 1, statuses)
+        _colour(sheet, first, message_j + 1, statuses)
+    if report:
+        write_report(book, result, sheet.name)
+    return Outcome(result.rows, result.errors, result.warnings, status_j + 1, message_j + 1)
+
+
+def _fill(status: str) -> str | None:
+    if status.startswith("Fejl"):
+        return RED
+    if status.startswith("Advarsel"):
+        return AMBER
+    if status == "OK":
+        return GREEN
+    return None
+
+
+def _colour(sheet, first_row: int, column: int, statuses: list[str]) -> None:
+    """Highlight flagged rows in one status column, in few actions."""
+    for start in range(0, len(statuses), _COLOR_CHUNK):
+        chunk = statuses[start:start + _COLOR_CHUNK]
+        rng = sheet.range((first_row + start, column), (first_row + start + len(chunk) - 1, column))
+        rng.set_colors([[_fill(s)] for s in chunk])
+
+
+def _kr(ore: int) -> float:
+    return round(int(ore) / 100, 2)
+
+
+def report_rows(result: Validation, bookings_sheet: str, when: dt.datetime | None = None) -> list[list]:
+    """The report sheet's cells: summary, budget lines, findings with links to rows."""
+    when = when or dt.datetime.now()
+    rows: list[list] = [
+        ["Valideringsrapport", "", "", "", "", "", "", ""],
+        ["Kørt", when.strftime("%d-%m-%Y %H:%M"), "", "", "", "", "", ""],
+        ["Bogføringer", result.rows, "Fejl", result.errors, "Advarsler", result.warnings, "", ""],
+        [""] * 8,
+        ["Budgetlinjer", "", "", "", "", "", "", ""],
+        ["Omkostningssted", "Konto", "Central budgetlinje", "Budget", "Disponeret", "Bogført",
+         "Rest", "Udækket"],
+    ]
+    for r in result.lines.itertuples(index=False):
+        rows.append([r.cost_centre, r.account, r.central_line, _kr(r.budget), _kr(r.commitments),
+                     _kr(r.booked), _kr(r.remaining), _kr(r.uncovered)])
+    rows += [[""] * 8, ["Fund", "", "", "", "", "", "", ""],
+             ["Række", "Bilag", "Regel", "Alvor", "Besked", "", "", ""]]
+    if not len(result.findings):
+        rows.append(["Ingen fund: alle bogføringer er i orden.", "", "", "", "", "", "", ""])
+    target = bookings_sheet.replace("'", "''")
+    for f in result.findings.itertuples(index=False):
+        link = f'=HYPERLINK("#\'{target}\'!A{int(f.row)}","{int(f.row)}")' if f.row else ""
+        rows.append([link, safe_text(f.voucher), f.rule,
+                     "Fejl" if f.severity == "error" else "Advarsel", safe_text(f.message), "", "", ""])
+    return rows
+
+
+def write_report(book, result: Validation, bookings_sheet: str) -> None:
+    """Replace the report sheet's content (the sheet is the add-in's own)."""
+    sheet = _sheet(book, REPORT_SHEET)
+    if sheet is None:
+        sheet = book.sheets.add(name=REPORT_SHEET, after=book.sheets[len(book.sheets) - 1])
+    else:
+        sheet.clear()
+    rows = report_rows(result, bookings_sheet)
+    sheet.range("A1").value = rows
+    n_lines = len(result.lines)
+    if n_lines:
+        sheet.range((7, 4), (6 + n_lines, 8)).number_format = "#,##0.00"
+    sheet.range("A1").font.bold = True
+    sheet.range("A6:H6").font.bold = True
+    sheet.range((9 + n_lines, 1), (9 + n_lines, 5)).font.bold = True
+
+
+def summary_text(outcome: Outcome) -> str:
+    """The one-line Danish result shown to the user."""
+    if not outcome.errors and not outcome.warnings:
+        return f"{outcome.rows} bogføringer valideret: alle er i orden."
+    return (f"{outcome.rows} bogføringer valideret: {outcome.errors} fejl og "
+            f"{outcome.warnings} advarsler. Se kolonnen Status og arket {REPORT_SHEET}.")
+
+
+__all__ = ["Outcome", "REPORT_SHEET", "book_master", "format_kr", "report_rows", "sheet_values",
+           "summary_text", "validate_book", "write_report"]

@@ -1,0 +1,271 @@
+"""``python -m bench`` (``make bench``): every performance target of issue 7, as ratios.
+
+Each measure runs the work and its baseline side by side, alternating, at
+least three times, and reports medians, spreads and the ratio of medians: the
+machines are shared and noisy, so only ratios within one run mean anything.
+Options: ``--quick`` (smaller sizes, for a smoke run), ``--runs N``,
+``--no-scaling`` (skip the 10k/100k/1M curve), ``--only NAME``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+ENV = {**os.environ, "XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", "noncommercial")}
+
+
+def timed_process(cmd: list[str], cwd: Path | None = None) -> float:
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - t
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"bench: {' '.join(cmd[:4])} ... failed ({proc.returncode}):\n"
+                         f"{proc.stderr.decode(errors='replace')[-2000:]}")
+    return elapsed
+
+
+def peak_rss_mb(cmd: list[str]) -> float:
+    """Peak resident memory of one process, measured from a fresh parent."""
+    probe = ("import resource, subprocess, sys; "
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([PY, "-c", probe, *cmd], env=ENV, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def side_by_side(subject, baseline, runs: int) -> tuple[list[float], list[float]]:
+    s, b = [], []
+    for _ in range(runs):
+        b.append(baseline())
+        s.append(subject())
+    return s, b
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, name, subject, baseline, target, s=None, b=None, note=""):
+        ratio = statistics.median(s) / statistics.median(b) if s and b else None
+        self.rows.append((name, subject, baseline, target, s, b, ratio, note))
+        self.print_row(self.rows[-1])
+
+    @staticmethod
+    def fmt(xs):
+        if not xs:
+            return "-"
+        return f"{statistics.median(xs):.3f} s ({min(xs):.3f}-{max(xs):.3f})"
+
+    def print_row(self, r):
+        name, subject, baseline, target, s, b, ratio, note = r
+        verdict = ""
+        if ratio is not None and target:
+            verdict = "OK" if ratio <= target else "MISSED"
+        ratio_s = f"{ratio:.2f}x" if ratio is not None else note
+        print(f"| {name} | {self.fmt(s)} | {self.fmt(b)} | {ratio_s} | <= {target}x | {verdict} |"
+              if target else f"| {name} | {note} | | | | |", flush=True)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--only", default="")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from bench import generate
+
+    q = args.quick
+    n_validate = 20_000 if q else 200_000
+    n_files, per_file = (10, 2000) if q else (100, 2000)
+    n_rules = 100_000 if q else 1_000_000
+    n_issue = 20 if q else 200
+    work = Path(tempfile.mkdtemp(prefix="itbudget-bench-"))
+    table = Table()
+    print(f"Machine: {machine()}\nRuns per measure: {args.runs} (median, min-max)\n")
+    print("| work | itbudget | baseline | ratio | target | |\n|---|---|---|---|---|---|")
+    want = lambda name: not args.only or args.only in name  # noqa: E731
+    try:
+        if want("validate") or want("memory"):
+            demo = generate.municipality(n_validate)
+            master = generate.write_master(demo, work / "stamdata.xlsx")
+            book = generate.write_bookings_xlsx(demo.all_bookings()[:n_validate], work / "bogf.xlsx")
+            cmd = [PY, "-m", "itbudget.cli", "validate", str(book), "--master", str(master), "--format", "json"]
+            base = [PY, "-c", "import python_calamine as pc, sys; "
+                    "pc.load_workbook(sys.argv[1]).get_sheet_by_name('Bogføringer').to_python()", str(book)]
+            if want("validate"):
+                s, b = side_by_side(lambda: timed_process(cmd), lambda: timed_process(base), args.runs)
+                table.add(f"validate {n_validate:,} rows (whole process, JSON)", "", "calamine read", 1.5, s, b)
+            if want("memory"):
+                rss = max(peak_rss_mb(cmd) for _ in range(args.runs))
+                table.rows.append((f"peak RSS validating {n_validate:,} rows", "", "", None, None, None, None,
+                                   f"{rss:.0f} MB (target <= 1024 MB) {'OK' if rss <= 1024 else 'MISSED'}"))
+                print(f"| peak RSS validating {n_validate:,} rows | {rss:.0f} MB | | | <= 1 GB | "
+                      f"{'OK' if rss <= 1024 else 'MISSED'} |", flush=True)
+
+        if want("consolidate"):
+            demo = generate.municipality(n_files * per_file)
+            master = generate.write_master(demo, work / "stamdata_c.xlsx")
+            folder = work / "returned"
+            paths = generate.split_into_workbooks(demo.all_bookings()[:n_files * per_file], n_files, folder)
+            out = work / "konsolidering.xlsx"
+            cmd = [PY, "-m", "itbudget.cli", "consolidate", str(folder), "--master", str(master),
+                   "-o", str(out), "--format", "json"]
+            base = [PY, "-c", "import python_calamine as pc, sys\nfor p in sys.argv[1:]:\n"
+                    "    pc.load_workbook(p).get_sheet_by_name('Bogføringer').to_python()",
+                    *map(str, paths)]
+            s, b = side_by_side(lambda: timed_process(cmd), lambda: timed_process(base), args.runs)
+            table.add(f"consolidate {n_files} workbooks x {per_file:,} rows", "", "serial calamine", 0.8, s, b)
+
+        if want("rules"):
+            rules_measure(table, n_rules, args.runs)
+
+        if want("udf"):
+            udf_measure(table, 2_000 if q else 10_000, args.runs)
+
+        if want("issue"):
+            issue_measure(table, generate, n_issue, work, args.runs)
+
+        if not args.no_scaling and want("scaling"):
+            scaling(generate, work, [10_000, 100_000] if q else [10_000, 100_000, 1_000_000])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    missed = [r[0] for r in table.rows if r[6] is not None and r[3] and r[6] > r[3]]
+    print("\nAll targets met." if not missed else f"\nMissed: {', '.join(missed)}")
+    return 0
+
+
+def rules_measure(table: Table, n: int, runs: int) -> None:
+    import numpy as np
+
+    from bench import generate
+    from itbudget.bookings import BOOKING_HEADERS, bookings_frame
+    from itbudget.reading import build_table
+    from itbudget.validation import validate
+
+    demo = generate.municipality(n)
+    rows = demo.all_bookings()[:n]
+    frame = bookings_frame(build_table("mem", "Bogføringer", [list(BOOKING_HEADERS)] + rows, 1,
+                                       ["Dato", "Omkostningssted", "Konto", "Beløb"], list(BOOKING_HEADERS)))
+    master = demo.master()
+    del rows
+
+    def subject():
+        t = time.perf_counter()
+        validate(frame, master)
+        return time.perf_counter() - t
+
+    def baseline():
+        t = time.perf_counter()
+        frame.groupby(["cost_centre", "account"], sort=False)["amount"].cumsum()
+        return time.perf_counter() - t
+
+    s, b = side_by_side(subject, baseline, runs)
+    table.add(f"rules alone, {n:,} bookings in memory", "", "groupby cumsum", 5, s, b)
+    assert np.isfinite(statistics.median(s))
+
+
+def udf_measure(table: Table, n: int, runs: int) -> None:
+    path = ROOT / "bench" / "bench_udf.py"
+    if not path.exists():
+        print("| ITB.VALIDER via server | skipped: bench/bench_udf.py missing | | | | |")
+        return
+    proc = subprocess.run([PY, str(path), "--rows", str(n), "--runs", str(max(3, runs)), "--json"],
+                          env=ENV, capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"| ITB.VALIDER via server | failed: {proc.stderr.strip()[-300:]} | | | | |")
+        return
+    import json
+
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    table.add(f"ITB.VALIDER {n:,} rows via itbudget serve (HTTP)", "", "core in process", 2,
+              data["server"], data["core"])
+
+
+def issue_measure(table: Table, generate, n_holders: int, work: Path, runs: int) -> None:
+    import openpyxl
+    import python_calamine as pc
+
+    from itbudget.demo import write_master_workbook
+
+    demo = generate.municipality(10_000)
+    master = write_master_workbook(generate.scaled_master_sheets(demo, n_holders), work / "stamdata_i.xlsx")
+    out = work / "issued"
+    cmd = [PY, "-m", "itbudget.cli", "issue", str(master), str(out)]
+    timed_process(cmd)
+    # The baseline writes the same cell values with plain openpyxl, no styling.
+    contents = []
+    for p in sorted(out.glob("*.xlsx")):
+        wb = pc.load_workbook(str(p))
+        contents.append({name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names})
+    plain = work / "plain"
+    plain.mkdir(exist_ok=True)
+
+    def baseline():
+        t = time.perf_counter()
+        for k, sheets in enumerate(contents):
+            wb = openpyxl.Workbook()
+            wb.remove(wb.active)
+            for name, rows in sheets.items():
+                ws = wb.create_sheet(name[:31])
+                for r in rows:
+                    ws.append(r)
+            wb.save(plain / f"{k}.xlsx")
+        return time.perf_counter() - t
+
+    def subject():
+        shutil.rmtree(out, ignore_errors=True)
+        return timed_process(cmd)
+
+    s, b = side_by_side(subject, baseline, runs)
+    table.add(f"issue {n_holders} holder workbooks", "", "plain openpyxl", 1.5, s, b)
+
+
+def scaling(generate, work: Path, sizes: list[int]) -> None:
+    print("\nScaling (one run each; cost per 1,000 bookings should stay flat):")
+    print("| bookings | validate | per 1k | consolidate | per 1k |\n|---|---|---|---|---|")
+    for n in sizes:
+        demo = generate.municipality(n)
+        master = generate.write_master(demo, work / f"stamdata_{n}.xlsx")
+        rows = demo.all_bookings()[:n]
+        book = generate.write_bookings_xlsx(rows, work / f"bogf_{n}.xlsx")
+        tv = timed_process([PY, "-m", "itbudget.cli", "validate", str(book), "--master", str(master),
+                            "--format", "json"])
+        folder = work / f"scal_{n}"
+        generate.split_into_workbooks(rows, 20, folder)
+        tc = timed_process([PY, "-m", "itbudget.cli", "consolidate", str(folder), "--master", str(master),
+                            "-o", str(work / f"k_{n}.xlsx"), "--format", "json"])
+        print(f"| {n:,} | {tv:.2f} s | {tv / n * 1000 * 1000:.1f} ms | {tc:.2f} s | "
+              f"{tc / n * 1000 * 1000:.1f} ms |", flush=True)
+        book.unlink()
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

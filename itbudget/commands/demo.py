@@ -1,0 +1,118 @@
+"""``itbudget demo [OUTDIR]``: the demo municipality end to end, as its users would run it.
+
+Finance writes the master data and issues one workbook per budget holder; the
+holders fill in their bookings (one sends a CSV export from the finance
+system instead, one leaves Excel's lock file behind); a holder validates its
+workbook; finance consolidates the returned folder with the e-invoices that
+arrived, writes the consumption lists, and checks the invoices against the
+bookings. Each step is the real command, called in process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demo", help="kør demokommunen fra ende til anden",
+                       description="Bygger demokommunen Bakkedal Kommune, udsender projektmapper, "
+                                   "fylder dem med bogføringer, validerer, konsoliderer og tjekker "
+                                   "e-fakturaer. Alt skrives i UDMAPPE.")
+    p.add_argument("outdir", metavar="UDMAPPE", nargs="?", default="demo_output",
+                   help="hvor demoens filer skrives (standard: demo_output)")
+    p.add_argument("--seed", type=int, default=2026, help="frø for de tilfældige data")
+    p.set_defaults(run=run)
+
+
+def _fill(issued: Path, rows: list[list], target: Path) -> None:
+    """Type bookings into an issued workbook, as a budget holder would."""
+    import openpyxl
+
+    from ..writing import atomic_path
+
+    wb = openpyxl.load_workbook(issued)
+    ws = wb["Bogføringer"]
+    for i, row in enumerate(rows, start=2):
+        for j, value in enumerate(row, start=1):
+            if value is None or value == "":
+                continue
+            cell = ws.cell(row=i, column=j, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # typed text stays text, never a formula
+            elif isinstance(value, dt.date):
+                cell.number_format = "dd-mm-yyyy"
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+
+
+def _step(title: str) -> None:
+    print(f"\n== {title}", flush=True)
+
+
+def run(args) -> int:
+    from ..cli import main as itbudget
+    from ..demo import build_demo, write_bookings_csv
+    from ..demo_invoices import demo_invoices
+    from ..writing import atomic_write_bytes
+    from workbook_templates.stamdata import write_master_workbook
+
+    out = Path(args.outdir)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    demo = build_demo(args.seed)
+    master = demo.master()
+
+    _step("Økonomistaben: stamdata og skabeloner")
+    stamdata = write_master_workbook(demo.master_sheets, out / "Stamdata.xlsx")
+    print(f"Stamdata for {master.settings.municipality}: {len(master.holders)} aftaleholdere, "
+          f"{len(master.cost_centres)} omkostningssteder, {len(master.accounts)} IT-konti, "
+          f"{sum(len(r) for r in demo.bookings.values())} bogføringer i demoen.")
+    itbudget(["templates", str(out / "skabeloner")])
+
+    _step("Økonomistaben: udsend en projektmappe pr. aftaleholder")
+    issued_dir = out / "udsendt"
+    itbudget(["issue", str(stamdata), str(issued_dir)])
+    issued = {p.name.split(" ", 1)[0]: p for p in sorted(issued_dir.glob("*.xlsx"))}
+
+    _step("Aftaleholderne: bogføringer tastes ind og sendes retur")
+    returned = out / "returneret"
+    returned.mkdir()
+    csv_holder = demo.holder_ids[4]
+    for hid, rows in demo.bookings.items():
+        if hid == csv_holder:
+            # This holder pastes nothing; it sends the finance system's export.
+            write_bookings_csv(rows, returned / f"{hid} eksport fra økonomisystemet.csv")
+        else:
+            _fill(issued[hid], rows, returned / issued[hid].name)
+    # Excel leaves a lock file behind when a workbook is open; finance skips it.
+    (returned / f"~${issued[demo.holder_ids[2]].name}").write_bytes(b"\x00" * 165)
+    for name, xml in demo_invoices(demo.all_bookings(), args.seed).items():
+        atomic_write_bytes(returned / name, xml)
+    print(f"{len(demo.bookings) - 1} udfyldte projektmapper, 1 CSV-eksport og e-fakturaer i {returned}")
+
+    _step(f"En aftaleholder validerer sin projektmappe ({issued[demo.holder_ids[2]].name})")
+    itbudget(["validate", str(returned / issued[demo.holder_ids[2]].name)])
+
+    _step("Økonomistaben: konsolidering, central fordeling og forbrugslister")
+    itbudget(["consolidate", str(returned), "--master", str(stamdata),
+              "-o", str(out / "Konsolidering.xlsx"), "--lists", str(out / "forbrugslister")])
+
+    _step("Økonomistaben: e-fakturaer mod bogføringerne")
+    itbudget(["invoices", str(returned), "--master", str(stamdata), "--bookings", str(returned)])
+
+    print("\n== Demoens filer")
+    for path, what in [
+        (stamdata, "stamdata (Økonomistabens projektmappe)"),
+        (out / "skabeloner", "tomme skabeloner"),
+        (issued_dir, "udsendte projektmapper, én pr. aftaleholder"),
+        (returned, "returnerede projektmapper, CSV-eksport og e-fakturaer"),
+        (out / "Konsolidering.xlsx", "konsolideringen til ledelsen"),
+        (out / "forbrugslister", "forbrugslister til aftaleholderne"),
+    ]:
+        print(f"  {path}: {what}")
+    sys.stdout.flush()
+    return 0

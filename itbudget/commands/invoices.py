@@ -1,0 +1,41 @@
+"""``itbudget invoices PATH... --master STAMDATA [--bookings FIL_ELLER_MAPPE] [--format text|json]``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..errors import UnusableInput
+from ..invoices import (check_invoices, collect_xml_paths, read_bookings_paths, report_dict,
+                        report_text)
+from ..master import load_master
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "invoices", help="kontrollér e-fakturaer (OIOUBL): EAN, aftaleholder og bogføring",
+        description="Læser OIOUBL-fakturaer og -kreditnotaer (XML) og viser, hvilke der har et "
+                    "forkert eller fremmed EAN-nummer, og (med --bookings) hvilke der ikke kan "
+                    "matches med en bogføring. Regler: ITB009, ITB010, ITB012-ITB017.")
+    p.add_argument("paths", nargs="+", metavar="STI",
+                   help="XML-filer eller mapper med XML-filer")
+    p.add_argument("--master", required=True, metavar="STAMDATA",
+                   help="stamdata-projektmappen (EAN-numre og omkostningssteder)")
+    p.add_argument("--bookings", metavar="FIL_ELLER_MAPPE",
+                   help="bogføringer (.xlsx eller .csv), eller en mappe med sådanne filer")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="uddataformat")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    master = load_master(args.master)
+    paths = collect_xml_paths(args.paths)
+    if not paths:
+        raise UnusableInput("ingen XML-filer fundet i " + ", ".join(args.paths) + ".")
+    bookings = read_bookings_paths(args.bookings) if args.bookings else None
+    report = check_invoices(paths, master, bookings)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report_dict(report), ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(report_text(report))
+    return 1 if report.errors else 0

@@ -1,0 +1,39 @@
+"""``itbudget issue STAMDATA OUTDIR``: one budget-holder workbook per aftaleholder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..errors import UnusableInput
+from ..master import load_master
+
+
+def register(sub) -> None:
+    p = sub.add_parser("issue", help="udsend én projektmappe pr. aftaleholder",
+                       description="Laver én projektmappe pr. aftaleholder ud fra stamdata, med "
+                                   "aftaleholderens egne stamdata, budgetlinjer og et ark til "
+                                   "bogføringer. Filnavnet begynder med aftaleholderens id.")
+    p.add_argument("stamdata", metavar="STAMDATA", help="stamdata-projektmappen (.xlsx)")
+    p.add_argument("outdir", metavar="MAPPE", help="mappen projektmapperne skrives til (oprettes)")
+    p.add_argument("--aftaleholder", action="append", dest="holders", metavar="ID",
+                   help="udsend kun til denne aftaleholder (kan gentages)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from workbook_templates.holder_workbook import issue_workbooks
+
+    stamdata = Path(args.stamdata)
+    outdir = Path(args.outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise UnusableInput(f"{outdir}: findes og er ikke en mappe.")
+    master = load_master(stamdata)
+    # The master data's own date if it has one, else when the file was last saved.
+    stamp = master.settings.master_date or dt.date.fromtimestamp(
+        stamdata.stat().st_mtime).strftime("%d-%m-%Y")
+    paths = issue_workbooks(master, outdir, args.holders, master_date=stamp)
+    for path in paths:
+        print(f"Skrevet: {path}")
+    print(f"{len(paths)} projektmapper udsendt til {outdir} (stamdata af {stamp}).")
+    return 0

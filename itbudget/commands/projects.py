@@ -1,0 +1,68 @@
+"""``itbudget projects MAPPE --master STAMDATA [-o UD]``: read filled project forms into stamdata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UnusableInput
+from ..master import load_master
+
+_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("projects", help="indlæs udfyldte projektskemaer i stamdata",
+                       description="Læser udfyldte projektskemaer fra en mappe og skriver en kopi af "
+                                   "stamdata, hvor arket Projektskemaer er opdateret: nye projekter "
+                                   "tilføjes, manglende godkendelser udfyldes. Konflikter (samme "
+                                   "projektnr med andet beløb, aftaleholder eller godkendelse) "
+                                   "indlæses ikke, men meldes (afslutningskode 1). Stamdata-filen "
+                                   "ændres aldrig.")
+    p.add_argument("folder", metavar="MAPPE", help="mappen med udfyldte projektskemaer (.xlsx)")
+    p.add_argument("--master", required=True, metavar="STAMDATA", help="stamdata-projektmappen")
+    p.add_argument("-o", "--output", metavar="UD",
+                   help="den opdaterede kopi (standard: '<stamdata> (opdateret).xlsx' ved siden af)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from workbook_templates.project_form import merge_forms, read_project_form, write_updated_master
+
+    folder, stamdata = Path(args.folder), Path(args.master)
+    if not folder.is_dir():
+        raise UnusableInput(f"{folder}: er ikke en mappe.")
+    out = Path(args.output) if args.output else stamdata.with_name(f"{stamdata.stem} (opdateret).xlsx")
+    if stamdata.suffix.lower() == ".xlsm" and not args.output:
+        out = out.with_suffix(".xlsm")
+    if out.resolve() == stamdata.resolve():
+        raise UnusableInput(f"{out.name}: uddata må ikke være selve stamdata-filen; vælg et andet navn med -o.")
+    master = load_master(stamdata)
+    skip = {stamdata.resolve(), out.resolve()}
+    files = sorted(p for p in folder.iterdir()
+                   if p.is_file() and p.suffix.lower() in _SUFFIXES and not p.name.startswith("~$")
+                   and p.resolve() not in skip)
+    if not files:
+        raise UnusableInput(f"{folder}: mappen indeholder ingen projektskemaer (.xlsx).")
+    forms, unreadable = [], []
+    for path in files:
+        try:
+            forms.append(read_project_form(path))
+        except UnusableInput as exc:
+            unreadable.append(str(exc))
+    plan = merge_forms(master, forms)
+    print(f"Projektskemaer læst: {len(forms)} af {len(files)} filer.")
+    for f in plan.added:
+        print(f"Tilføjet: projekt {f.project.id} fra {f.file}")
+    for f, _, changes in plan.updated:
+        print(f"Opdateret: projekt {f.project.id} fra {f.file}: {', '.join(changes)}")
+    for f in plan.unchanged:
+        print(f"Uændret: projekt {f.project.id} ({f.file})")
+    problems = plan.conflicts + [f"Kan ikke læses: {m}" for m in unreadable]
+    if problems:
+        print(f"\n{len(problems)} problem(er); disse skemaer er IKKE indlæst:")
+        for m in problems:
+            print(f"  - {m}")
+    write_updated_master(stamdata, out, plan.changes)
+    print(f"\nSkrevet: {out} ({len(plan.added)} tilføjet, {len(plan.updated)} opdateret). "
+          f"{stamdata.name} er uændret.")
+    return 1 if problems else 0

@@ -1,0 +1,555 @@
+"""Finance's consolidation: every returned workbook validated together and added up.
+
+Økonomistaben drops the returned budget-holder workbooks (and bare bookings
+exports) in one folder. :func:`read_sources` reads them all, in parallel
+processes, and turns every file it cannot use into a source entry with a
+Danish message instead of stopping. :func:`consolidate` validates all bookings
+together (central coverage over all holders, in date order) and computes what
+finance hands to the leadership forum: the central roll-up with each holder's
+share, every holder's budget-line status, the cost of one IT workstation per
+holder, county systems beside their block-grant compensation, and the savings
+status. :func:`consolidation_dict` is the stable JSON shape.
+
+Which bookings count: the ledger's *placeable* bookings (a date in the budget
+year, a known cost centre and account, a readable amount), the same set that
+counts toward coverage (DOMAIN.md). A placeable booking belongs to the holder
+that owns its cost centre. With that, the holders' workstation totals add up
+to the sum of all placeable amounts to the øre, and each central line's
+holder shares add up to its use.
+
+Nothing here imports xlwings or writes files; the workbook and the
+consumption lists are written by :mod:`workbook_templates.consolidation`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import importlib
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .allocation import id_order_key, largest_remainder
+from .bookings import concat, empty_frame, read_bookings
+from .errors import ItbudgetError, UnusableInput
+from .master import MasterData, Settings, load_master
+from .parsing import clean_id, ore_to_kr_str
+from .reading import find_sheet, read_sheet
+from .report import findings_records, lines_records
+from .validation import Validation, check_template_version, validate
+
+#: Files read as bookings. Other files in the folder are listed as skipped.
+BOOKING_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv"}
+INVOICE_SUFFIXES = {".xml"}
+
+OK, SKIPPED, UNREADABLE = "ok", "skipped", "unreadable"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file in the folder and what became of it.
+
+    ``status`` is ``ok`` (its bookings are in the consolidation), ``skipped``
+    (not a bookings file: a lock file, an invoice, anything else) or
+    ``unreadable`` (a bookings file that could not be used; ``message`` says
+    why, in Danish). ``holder`` is the Aftaleholder an issued workbook was
+    issued to; empty for a bare bookings file.
+    """
+
+    file: str
+    path: Path
+    status: str
+    message: str = ""
+    rows: int = 0
+    kind: str = ""
+    holder: str = ""
+    template_version: int | None = None
+    budget_year: int | None = None
+    blank_rows: int = 0
+    frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+
+# --------------------------------------------------------------------------- reading
+
+def _embedded_settings(book, file: str) -> tuple[int | None, str, int | None]:
+    """Template version, holder scope and budget year from an issued workbook's Indstillinger."""
+    name = find_sheet(book, "Indstillinger")
+    table = read_sheet(book, file, name, ["Nøgle", "Værdi"])
+    kv = {}
+    for _, rec in table.records():
+        key = clean_id(rec["Nøgle"]).casefold()
+        if key:
+            kv[key] = clean_id(rec["Værdi"])
+    version = kv.get("skabelonversion")
+    year = kv.get("budgetår", "")
+    return ((int(version) if version.isdigit() else -1) if version is not None else None,
+            kv.get("aftaleholder", ""), int(year) if year.isdigit() else None)
+
+
+def read_source(path: Path | str) -> Source:
+    """Read one bookings file; never raises on a bad file (it becomes ``unreadable``).
+
+    Runs in a worker process: it returns only picklable data (the bookings
+    frame and what the file says about itself), never the open workbook.
+    """
+    path = Path(path)
+    kind = "CSV" if path.suffix.lower() == ".csv" else "projektmappe"
+    try:
+        src = read_bookings(path)
+        version = holder = year = None
+        if src.is_issued_workbook:
+            kind = "aftaleholders projektmappe"
+            version, holder, year = _embedded_settings(src.book, path.name)
+        return Source(path.name, path, OK, rows=len(src.frame), kind=kind, holder=holder or "",
+                      template_version=version, budget_year=year, blank_rows=src.blank_rows,
+                      frame=src.frame)
+    except ItbudgetError as exc:
+        return Source(path.name, path, UNREADABLE, str(exc), kind=kind)
+    except Exception as exc:  # noqa: BLE001 - one odd file must not stop the run
+        return Source(path.name, path, UNREADABLE,
+                      f"{path.name}: filen kunne ikke læses ({type(exc).__name__}: "
+                      f"{str(exc)[:200]}).", kind=kind)
+
+
+def _classify(path: Path, exclude: set[Path]) -> str | None:
+    """Why a file in the folder is not read as bookings; None when it is."""
+    name = path.name
+    if name.startswith("~$"):
+        return "Excels låsefil (projektmappen er åben i Excel); sprunget over."
+    if name.startswith("."):
+        return "skjult fil; sprunget over."
+    if path.resolve() in exclude:
+        return "stamdata eller resultatfil; sprunget over."
+    suffix = path.suffix.lower()
+    if suffix in INVOICE_SUFFIXES:
+        return "e-faktura (XML); ikke kontrolleret (fakturakontrollen er ikke installeret)."
+    if suffix not in BOOKING_SUFFIXES:
+        return f"ikke en projektmappe eller CSV-fil ('{path.suffix or name}'); sprunget over."
+    return None
+
+
+def _check_against_master(sources: list[Source], master: MasterData) -> list[Source]:
+    """Refuse issued workbooks of a wrong version, year or holder, and a holder issued twice."""
+    out, first_of = [], {}
+    for s in sources:
+        if s.status != OK or s.kind != "aftaleholders projektmappe":
+            out.append(s)
+            continue
+        problem = ""
+        try:
+            stub = MasterData(Settings(budget_year=master.year, template_version=s.template_version),
+                              (), (), (), (), (), (), (), ())
+            check_template_version(stub, s.file)
+        except ItbudgetError as exc:
+            problem = str(exc)
+        if not problem and s.budget_year is not None and s.budget_year != master.year:
+            problem = (f"{s.file}: projektmappen er udsendt for budgetår {s.budget_year}, men "
+                       f"stamdata gælder {master.year}. Bed aftaleholderen om årets projektmappe.")
+        if not problem and s.holder and s.holder not in master.holder_by_id:
+            problem = (f"{s.file}: projektmappen er udsendt til aftaleholder '{s.holder}', som ikke "
+                       "findes i stamdata.")
+        if not problem and s.holder:
+            if s.holder in first_of:
+                problem = (f"{s.file}: aftaleholder {s.holder} findes allerede i {first_of[s.holder]}; "
+                           "filen er ikke talt med, så bogføringerne ikke tælles to gange. "
+                           "Slet den forkerte fil og konsolidér igen.")
+            else:
+                first_of[s.holder] = s.file
+        out.append(replace(s, status=UNREADABLE, message=problem, frame=None) if problem else s)
+    return out
+
+
+def read_sources(directory: Path | str, master: MasterData, workers: int | None = None, *,
+                 exclude: tuple[Path | str, ...] = (),
+                 progress: Callable[[int, int, str], None] | None = None) -> list[Source]:
+    """Every file in ``directory`` as a :class:`Source`, sorted by file name.
+
+    Workbooks and CSV files are read in parallel processes (``workers``,
+    default: every core); ``progress(done, total, file)`` is called as each
+    finishes. Lock files, hidden files, ``exclude`` (the master data and the
+    output) and other file types are listed as skipped; XML files are listed
+    as invoices (kind ``faktura``). Raises :class:`UnusableInput` only when the
+    folder itself is missing.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise UnusableInput(f"{directory}: mappen findes ikke.")
+    excluded = {Path(p).resolve() for p in exclude}
+    skipped, wanted = [], []
+    for path in sorted(directory.iterdir(), key=lambda p: p.name):
+        if path.is_dir():
+            continue
+        why = _classify(path, excluded)
+        if why is None:
+            wanted.append(path)
+        else:
+            kind = "faktura" if path.suffix.lower() in INVOICE_SUFFIXES else "anden fil"
+            skipped.append(Source(path.name, path, SKIPPED, why, kind=kind))
+    read: list[Source] = []
+    workers = max(1, workers or os.cpu_count() or 1)
+    if workers == 1 or len(wanted) <= 1:
+        for i, path in enumerate(wanted, 1):
+            read.append(read_source(path))
+            if progress:
+                progress(i, len(wanted), path.name)
+    else:
+        with cf.ProcessPoolExecutor(max_workers=min(workers, len(wanted))) as pool:
+            futures = {pool.submit(read_source, p): p for p in wanted}
+            for i, fut in enumerate(cf.as_completed(futures), 1):
+                path = futures[fut]
+                try:
+                    read.append(fut.result())
+                except Exception as exc:  # noqa: BLE001 - a dead worker loses one file, not the run
+                    read.append(Source(path.name, path, UNREADABLE,
+                                       f"{path.name}: filen kunne ikke læses; læseprocessen stoppede "
+                                       f"uventet ({type(exc).__name__}).", kind="projektmappe"))
+                if progress:
+                    progress(i, len(wanted), path.name)
+    read.sort(key=lambda s: s.file)  # source order for coverage: file name, then row
+    checked = _check_against_master(read, master)
+    return sorted(checked + skipped, key=lambda s: s.file)
+
+
+# --------------------------------------------------------------------------- consolidating
+
+@dataclass(frozen=True)
+class Consolidation:
+    """Everything finance sees; amounts in øre. Frames have fixed columns.
+
+    - ``central``: line, name, budget, commitments, used, remaining, uncovered, per_workstation
+    - ``central_shares``: line, holder, amount (placeable bookings on the line's accounts)
+    - ``lines``: the decentral budget lines of every holder (``validation.LINE_COLUMNS``)
+    - ``workstations``: holder, name, workstations, home_workstations, seats, direct,
+      allocated, total, per_workstation (øre, rounded half away from zero; None for 0 seats)
+    - ``categories``: category, budget, booked (for the chart)
+    - ``county``: account, name, category, booked, block_grant, difference (booked - grant)
+    - ``savings``: see :func:`savings_status`
+    """
+
+    master: MasterData
+    sources: list[Source]
+    validation: Validation
+    central: pd.DataFrame
+    central_shares: pd.DataFrame
+    lines: pd.DataFrame
+    workstations: pd.DataFrame
+    categories: pd.DataFrame
+    county: pd.DataFrame
+    savings: dict
+    total_booked: int
+    pooled: int
+    invoices: object = None
+
+    @property
+    def ledger(self) -> pd.DataFrame:
+        return self.validation.ledger.frame
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """Findings with the holder and file of each booking."""
+        f = self.validation.findings.copy()
+        pos = f["position"].to_numpy()
+        holders = self.ledger["holder"].to_numpy()
+        f["holder"] = np.where(pos >= 0, holders[np.clip(pos, 0, None)] if len(holders) else "", "")
+        return f
+
+    @property
+    def errors(self) -> int:
+        return self.validation.errors
+
+    @property
+    def warnings(self) -> int:
+        return self.validation.warnings
+
+    @property
+    def unreadable(self) -> list[Source]:
+        return [s for s in self.sources if s.status == UNREADABLE]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing is wrong; 1 when a booking has an error or a file could not be used."""
+        return 1 if self.errors or self.unreadable or _invoice_errors(self.invoices) else 0
+
+
+def _round_div(n: int, d: int) -> int:
+    """n / d rounded to the nearest integer, halves away from zero."""
+    q = (2 * abs(n) + d) // (2 * d)
+    return -q if n < 0 else q
+
+
+def workstation_costs(placed: pd.DataFrame, master: MasterData) -> tuple[pd.DataFrame, int]:
+    """The cost of one IT workstation per holder (DOMAIN.md), and the pooled amount.
+
+    ``direct``: the holder's placeable bookings, on every IT account, except
+    those on accounts rolling up to a central line marked "Fordeles pr.
+    arbejdsplads"; those lines' use by all holders is pooled and split by
+    Arbejdspladser + Hjemmearbejdspladser (:func:`largest_remainder`; if no
+    holder has any seats, equally). ``total = direct + allocated``.
+    """
+    marked = {c.id for c in master.central_lines if c.per_workstation}
+    pooled_mask = ((placed["financing"] == "central") & placed["central_line"].isin(marked)).to_numpy()
+    direct = placed.loc[~pooled_mask].groupby("holder")["amount"].sum()
+    pool = int(placed.loc[pooled_mask, "amount"].sum())
+    holders = sorted(master.holders, key=lambda h: id_order_key(h.id))
+    allocated = largest_remainder(pool, {h.id: h.seats for h in holders}) if holders else {}
+    rows = []
+    for h in holders:
+        d = int(direct.get(h.id, 0))
+        a = allocated.get(h.id, 0)
+        rows.append((h.id, h.name, h.workstations, h.home_workstations, h.seats, d, a, d + a,
+                     _round_div(d + a, h.seats) if h.seats else None))
+    cols = ["holder", "name", "workstations", "home_workstations", "seats", "direct",
+            "allocated", "total", "per_workstation"]
+    out = pd.DataFrame([r[:-1] for r in rows], columns=cols[:-1])
+    # Object column: None (no seats) must stay None, not become NaN in a float column.
+    out["per_workstation"] = pd.Series([r[-1] for r in rows], index=out.index, dtype=object)
+    return out, pool
+
+
+def central_rollup(placed: pd.DataFrame, master: MasterData,
+                   validation: Validation) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each central line's budget, use and remainder, and each holder's share of the use."""
+    on_central = placed[placed["financing"] == "central"]
+    shares = (on_central.groupby(["central_line", "holder"], sort=False)["amount"].sum()
+              .reset_index().rename(columns={"central_line": "line"}))
+    order = {c.id: i for i, c in enumerate(master.central_lines)}
+    shares = shares.assign(_o=shares["line"].map(order).fillna(len(order)),
+                           _h=shares["holder"].map(id_order_key))
+    shares = shares.sort_values(["_o", "_h"]).drop(columns=["_o", "_h"]).reset_index(drop=True)
+    shares["amount"] = shares["amount"].astype(np.int64)
+    status = validation.lines[validation.lines["central_line"] != ""].set_index("central_line")
+    used = on_central.groupby("central_line")["amount"].sum()
+    rows = []
+    for c in master.central_lines:
+        u = int(used.get(c.id, 0))
+        unc = int(status["uncovered"].get(c.id, 0)) if c.id in status.index else 0
+        rows.append((c.id, c.name, c.budget, c.commitments, u, c.budget - c.commitments - u, unc,
+                     c.per_workstation))
+    central = pd.DataFrame(rows, columns=["line", "name", "budget", "commitments", "used",
+                                          "remaining", "uncovered", "per_workstation"])
+    return central, shares
+
+
+def category_totals(placed: pd.DataFrame, master: MasterData) -> pd.DataFrame:
+    """Budget and booked per account category, central lines under their accounts' category.
+
+    A central line whose accounts have one category counts under it; otherwise
+    under the line's own name, so no budget is counted twice.
+    """
+    acc = master.account_by_id
+    line_cats: dict[str, set[str]] = {}
+    for a in master.accounts:
+        if a.financing == "central":
+            line_cats.setdefault(a.central_line, set()).add(a.category or a.name)
+    central_cat = {c.id: (next(iter(line_cats[c.id])) if len(line_cats.get(c.id, ())) == 1
+                          else c.name) for c in master.central_lines}
+    budget: dict[str, int] = {}
+    for b in master.budget_lines:
+        a = acc.get(b.account)
+        cat = (a.category or a.name) if a else b.account
+        budget[cat] = budget.get(cat, 0) + b.budget
+    for c in master.central_lines:
+        budget[central_cat[c.id]] = budget.get(central_cat[c.id], 0) + c.budget
+    acc_cat = {a.id: (central_cat.get(a.central_line, a.category or a.name)
+                      if a.financing == "central" else (a.category or a.name))
+               for a in master.accounts}
+    booked = placed.groupby(placed["account"].map(acc_cat))["amount"].sum()
+    cats = list(dict.fromkeys(list(budget) + [c for c in booked.index]))
+    rows = [(c, budget.get(c, 0), int(booked.get(c, 0))) for c in cats]
+    return pd.DataFrame(rows, columns=["category", "budget", "booked"])
+
+
+def county_systems(placed: pd.DataFrame, master: MasterData) -> pd.DataFrame:
+    """Accounts with a block-grant compensation (Bloktilskud): booked beside the grant.
+
+    ``difference`` = booked - grant: what the block grant does not cover
+    (DOMAIN.md row 7: the county systems are compensated, but not fully).
+    """
+    booked = placed.groupby("account")["amount"].sum()
+    rows = []
+    for a in master.accounts:
+        if a.block_grant is None:
+            continue
+        b = int(booked.get(a.id, 0))
+        rows.append((a.id, a.name, a.category, b, a.block_grant, b - a.block_grant))
+    return pd.DataFrame(rows, columns=["account", "name", "category", "booked", "block_grant",
+                                       "difference"])
+
+
+def savings_status(placed: pd.DataFrame, master: MasterData) -> dict:
+    """The savings target, the Besparelser register and what the bookings show.
+
+    Interpretation: a measure in the register is a cut already made in the
+    budget of its line (its account, at its cost centre or, without one, at
+    every cost centre; for a central account, its central line). The bookings
+    show the saving held as long as the line stays within its budget; an
+    overrun eats into it krone for krone. So per measure with an account:
+    ``secured = max(0, amount - max(0, booked - budget))``. A measure with no
+    account cannot be followed in the bookings and is reported as such
+    (status ``ukendt``, nothing secured). Amounts in øre.
+    """
+    acc = master.account_by_id
+    central_budget = {c.id: c.budget - c.commitments for c in master.central_lines}
+    by_line = placed.groupby(["account", "cost_centre"])["amount"].sum()
+    by_account = placed.groupby("account")["amount"].sum()
+    measures = []
+    for s in master.savings:
+        a = acc.get(s.account)
+        if a is None:
+            measures.append({"measure": s.measure, "account": s.account, "cost_centre": s.cost_centre,
+                             "amount": s.amount, "budget": None, "booked": None, "overrun": None,
+                             "secured": 0, "status": "ukendt"})
+            continue
+        if a.financing == "central":
+            budget = central_budget.get(a.central_line, 0)
+            central_accounts = [x.id for x in master.accounts if x.central_line == a.central_line]
+            booked = int(sum(int(by_account.get(x, 0)) for x in central_accounts))
+        elif s.cost_centre:
+            line = master.budget_by_line.get((s.cost_centre, s.account))
+            budget = line.budget - line.commitments if line else 0
+            booked = int(by_line.get((s.account, s.cost_centre), 0))
+        else:
+            budget = sum(b.budget - b.commitments for b in master.budget_lines if b.account == s.account)
+            booked = int(by_account.get(s.account, 0))
+        overrun = max(0, booked - budget)
+        secured = max(0, s.amount - overrun)
+        status = "holder" if secured == s.amount else ("delvist" if secured else "ikke holdt")
+        measures.append({"measure": s.measure, "account": s.account, "cost_centre": s.cost_centre,
+                         "amount": s.amount, "budget": budget, "booked": booked,
+                         "overrun": overrun, "secured": secured, "status": status})
+    registered = sum(s.amount for s in master.savings)
+    secured = sum(m["secured"] for m in measures)
+    target = master.settings.savings_target
+    return {"target": target, "registered": registered, "register_gap": target - registered,
+            "secured": secured, "secured_gap": target - secured, "measures": measures}
+
+
+def _invoice_module():
+    try:
+        return importlib.import_module("itbudget.invoices")
+    except ModuleNotFoundError as exc:
+        # Invoices are an optional part: without the module, XML files are listed as skipped.
+        if (exc.name or "").startswith("itbudget.invoices"):
+            return None
+        raise
+
+
+def _invoice_errors(result) -> int:
+    if result is None:
+        return 0
+    n = getattr(result, "errors", 0)
+    return int(n() if callable(n) else n)
+
+
+def check_invoice_sources(sources: list[Source], master: MasterData,
+                          bookings: pd.DataFrame | None) -> object:
+    """Invoices (XML files in the folder) checked by :mod:`itbudget.invoices`, if installed."""
+    paths = [s.path for s in sources if s.kind == "faktura"]
+    if not paths:
+        return None
+    module = _invoice_module()
+    if module is None or not hasattr(module, "check_invoices"):
+        return None
+    return module.check_invoices(paths, master, bookings=bookings)
+
+
+def consolidate(sources: list[Source], master: MasterData, *, invoices: bool = True) -> Consolidation:
+    """Validate all readable sources together and compute the roll-up; never raises on bad data."""
+    frames = [s.frame for s in sources if s.status == OK and s.frame is not None]
+    bookings = concat(frames) if frames else empty_frame()
+    result = validate(bookings, master, central_coverage=True,
+                      blank_rows=sum(s.blank_rows for s in sources if s.status == OK))
+    f = result.ledger.frame
+    placed = f[f["placeable"].to_numpy()]
+    central, shares = central_rollup(placed, master, result)
+    workstations, pool = workstation_costs(placed, master)
+    lines = result.lines[result.lines["central_line"] == ""].reset_index(drop=True)
+    inv = check_invoice_sources(sources, master, bookings) if invoices else None
+    if inv is not None:
+        sources = [replace(s, status=OK, message="e-faktura; se arket 'Fakturaer'.")
+                   if s.kind == "faktura" else s for s in sources]
+    return Consolidation(
+        master=master, sources=sources, validation=result, central=central,
+        central_shares=shares, lines=lines, workstations=workstations,
+        categories=category_totals(placed, master), county=county_systems(placed, master),
+        savings=savings_status(placed, master), total_booked=int(placed["amount"].sum()),
+        pooled=pool, invoices=inv)
+
+
+def consolidate_dir(directory: Path | str, master_path: Path | str, *, workers: int | None = None,
+                    exclude: tuple[Path | str, ...] = (),
+                    progress: Callable[[int, int, str], None] | None = None) -> Consolidation:
+    """Read master data and every file in ``directory``, and consolidate.
+
+    The one call behind ``itbudget consolidate`` and finance's ``Konsolider``
+    script. Raises :class:`~itbudget.errors.ItbudgetError` (Danish message)
+    only for unusable master data or a missing folder; bad files become
+    sources with status ``unreadable``.
+    """
+    master = load_master(master_path)
+    if master.scope:
+        raise UnusableInput(
+            f"{Path(master_path).name}: er en aftaleholders projektmappe (aftaleholder "
+            f"{master.scope}), ikke de fulde stamdata. Konsolidering kræver stamdata for hele kommunen.")
+    sources = read_sources(directory, master, workers,
+                           exclude=(Path(master_path), *exclude), progress=progress)
+    return consolidate(sources, master)
+
+
+# --------------------------------------------------------------------------- JSON
+
+def _kr(ore) -> str | None:
+    return None if ore is None or pd.isna(ore) else ore_to_kr_str(int(ore))
+
+
+def consolidation_dict(c: Consolidation) -> dict:
+    """The stable JSON shape (issue 5); amounts are decimal strings in kr."""
+    shares: dict[str, dict[str, str]] = {}
+    for r in c.central_shares.itertuples(index=False):
+        shares.setdefault(r.line, {})[r.holder] = _kr(r.amount)
+    findings = findings_records(c.validation.findings, with_file=True)
+    for rec in findings:
+        rec.pop("sheet", None)
+    out = {
+        "sources": [{"file": s.file, "status": s.status, "message": s.message, "rows": s.rows}
+                    for s in c.sources],
+        "rows": c.validation.rows,
+        "errors": c.errors,
+        "warnings": c.warnings,
+        "findings": [{k: r[k] for k in ("file", "row", "voucher", "rule", "severity", "message")}
+                     for r in findings],
+        "central_lines": [
+            {"line": r.line, "name": r.name, "budget": _kr(r.budget),
+             "commitments": _kr(r.commitments), "used": _kr(r.used),
+             "remaining": _kr(r.remaining), "per_workstation": bool(r.per_workstation),
+             "shares": shares.get(r.line, {})}
+            for r in c.central.itertuples(index=False)],
+        "budget_lines": lines_records(c.lines),
+        "workstations": [
+            {"holder": r.holder, "workstations": int(r.workstations),
+             "home_workstations": int(r.home_workstations), "direct": _kr(r.direct),
+             "allocated": _kr(r.allocated), "total": _kr(r.total),
+             "per_workstation": _kr(r.per_workstation)}
+            for r in c.workstations.itertuples(index=False)],
+        "county_systems": [
+            {"account": r.account, "name": r.name, "booked": _kr(r.booked),
+             "block_grant": _kr(r.block_grant), "difference": _kr(r.difference)}
+            for r in c.county.itertuples(index=False)],
+        "total_booked": _kr(c.total_booked),
+        "savings": {
+            **{k: _kr(c.savings[k]) for k in ("target", "registered", "register_gap", "secured",
+                                              "secured_gap")},
+            "measures": [{**m, **{k: _kr(m[k]) for k in ("amount", "budget", "booked", "overrun",
+                                                         "secured")}}
+                         for m in c.savings["measures"]]},
+    }
+    if c.invoices is not None:
+        module = _invoice_module()
+        to_dict = getattr(module, "report_dict", None) if module else None
+        if to_dict is not None:
+            out["invoices"] = to_dict(c.invoices).get("invoices", [])
+    return out

@@ -1,0 +1,189 @@
+"""The Office.js protocol over the project's xlwings Server app (FastAPI TestClient),
+and one smoke test through ``itbudget serve`` with uvicorn on 127.0.0.1.
+
+Runs in a child pytest with xlwings in server mode (see tests/officejs.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from officejs import delegate, in_server_process
+
+if not in_server_process():
+    test_server_protocol = delegate(__file__)
+else:
+    import json
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    import pytest
+    from fastapi.testclient import TestClient
+
+    from conftest import EAN_H1, booking, small_master_sheets, write_workbook
+    from itbudget.bookings import BOOKING_HEADERS
+    from officejs import ROOT, book_payload, function_call
+
+    HEADER = list(BOOKING_HEADERS)
+    FUNCTIONS = {"VALIDER", "REST", "DAEKKET", "EAN_GYLDIG", "EAN_AFTALEHOLDER", "PRIS_PR_ARBEJDSPLADS"}
+
+    @pytest.fixture(scope="module")
+    def master_path(tmp_path_factory):
+        return write_workbook(tmp_path_factory.mktemp("srv") / "stamdata.xlsx", small_master_sheets())
+
+    @pytest.fixture(scope="module")
+    def client(master_path):
+        from addin.server import build_app
+
+        return TestClient(build_app(master_path), raise_server_exceptions=False)
+
+    def call(client, name, *args):
+        return client.post("/xlwings/custom-functions-call", json=function_call(name, *args))
+
+    def test_decorators_are_live_on_the_server(client):
+        import udfs
+        from addin import scripts
+
+        assert udfs.itb_valider.__xlfunc__["excel_name"] == "VALIDER"
+        assert scripts.Valider.__xlscript__["name"] == "Valider"
+        assert {f.__xlfunc__["excel_name"] for f in udfs.FUNCTIONS} == FUNCTIONS
+
+    def test_meta_lists_every_function_with_danish_help(client):
+        meta = client.get("/xlwings/custom-functions-meta.json").json()
+        by_name = {f["name"]: f for f in meta["functions"]}
+        assert set(by_name) == FUNCTIONS
+        assert "bogføringer" in by_name["VALIDER"]["description"].lower()
+        assert by_name["VALIDER"]["parameters"][1]["repeating"] is True
+        for f in by_name.values():
+            assert f["description"] and not f["description"].startswith("Python function")
+            for p in f["parameters"]:
+                assert not p["description"].startswith("Positional argument"), (f["name"], p)
+        manifest = client.get("/manifest.xml").text
+        assert 'DefaultValue="ITB"' in manifest and "IT-budget" in manifest
+        scripts = {s["function_name"] for s in client.get("/xlwings/custom-scripts-meta.json").json()}
+        assert scripts == {"Valider", "Opdater"}
+        pane = client.get("/taskpane.html").text
+        assert 'xw-click="Valider"' in pane and 'xw-click="Opdater"' in pane
+
+    def test_valider_over_http_with_server_master(client):
+        rows = [HEADER, booking(Beløb=900), booking(Beløb="100,01"), [""] * 10,
+                booking(Dato=dt.date(2025, 12, 31)), booking(Konto="2220", Beløb="600,00")]
+        r = call(client, "itb_valider", rows)
+        assert r.status_code == 200, r.text
+        assert r.json()["result"] == [["Status"], ["OK"], ["Fejl: ITB006 mangler 0,01 kr."], [""],
+                                      ["Fejl: ITB002 dato uden for budgetåret"],
+                                      ["Advarsel: ITB006 mangler 100,00 kr."]]
+
+    def test_valider_with_master_ranges_as_repeating_argument(client):
+        budget = [["Omkostningssted", "Konto", "Budget"], ["1001", "2210", 5000], ["1001", "2220", 500],
+                  ["1001", "2250", 10000], ["2001", "2210", 2000]]
+        rows = [HEADER, booking(Beløb="1.000,01")]
+        served = call(client, "itb_valider", rows).json()["result"]
+        given = call(client, "itb_valider", rows,
+                     list(small_master_sheets(Budget=budget).values())).json()["result"]
+        assert served[1] == ["Fejl: ITB006 mangler 0,01 kr."]
+        assert given[1] == ["OK"]
+
+    def test_other_functions_over_http(client):
+        rows = [HEADER, booking(Beløb=900)]
+        assert call(client, "itb_rest", "1001", 2210, rows).json()["result"] == [[100.0]]
+        assert call(client, "itb_daekket", 1001, 2210, "100,01", rows).json()["result"] == [[False]]
+        assert call(client, "itb_ean_gyldig", EAN_H1).json()["result"] == [[True]]
+        assert call(client, "itb_ean_aftaleholder", EAN_H1).json()["result"] == [["H1"]]
+        r = call(client, "itb_pris_pr_arbejdsplads", "H1", rows)
+        assert r.json()["result"] == [[75.0]]
+
+    @pytest.mark.parametrize("name,args,text", [
+        ("itb_valider", [[["x", "y"], [1, 2]]], "kolonneoverskrifterne mangler"),
+        ("itb_ean_aftaleholder", ["123"], "ikke et gyldigt EAN"),
+        ("itb_rest", ["1001", "9999", [HEADER]], "findes ikke i IT-kontoplanen"),
+        ("itb_valider", [[HEADER], [["Hvad", "Som"], [1, 2]]], "kan ikke genkendes"),
+    ])
+    def test_bad_argument_is_400_with_danish_message(client, name, args, text):
+        r = call(client, name, *args)
+        assert r.status_code == 400
+        assert text in r.text
+
+    def _workbook(rows):
+        sheets = {"Bogføringer": rows}
+        sheets.update(small_master_sheets())
+        return sheets
+
+    def test_valider_script_writes_only_status_columns_and_report(client):
+        rows = [HEADER + ["Status", "Besked"], booking(Beløb=900),
+                booking(Beløb="100,01", Bilag="=cmd|'/c calc'!A1"), booking(Konto="9999")]
+        payload = book_payload(_workbook(rows))
+        r = client.post("/xlwings/custom-scripts-call/Valider", json=payload)
+        assert r.status_code == 200, r.text
+        actions = r.json()["actions"]
+        names = [s["name"] for s in payload["sheets"]]
+        report_pos = next(a["args"][0] for a in actions if a["func"] == "addSheet")
+        assert next(a["args"][1] for a in actions if a["func"] == "addSheet") == "Valideringsrapport"
+        writes = [a for a in actions if a["func"] not in ("addSheet", "alert")]
+        for a in writes:
+            if a["sheet_position"] == names.index("Bogføringer"):
+                assert a["start_column"] in (10, 11) and a["start_row"] >= 1, a  # Status, Besked
+            else:
+                assert a["sheet_position"] == report_pos, a
+        status = next(a for a in writes if a["func"] == "setValues" and a["start_column"] == 10)
+        assert status["values"] == [["OK"], ["Fejl: ITB006 mangler 0,01 kr."],
+                                    ["Fejl: ITB004 konto findes ikke i IT-kontoplanen"]]
+        report = next(a for a in writes if a["func"] == "setValues" and a["sheet_position"] == report_pos)
+        text = json.dumps(report["values"], ensure_ascii=False)
+        assert "=HYPERLINK(\\\"#'Bogføringer'!A3\\\",\\\"3\\\")" in text
+        assert "'=cmd" in text  # a voucher that looks like a formula stays text
+        alert = next(a for a in actions if a["func"] == "alert")
+        assert "2 fejl" in alert["args"][0]
+
+    def test_opdater_script_writes_no_report(client):
+        rows = [HEADER + ["Status", "Besked"], booking()]
+        r = client.post("/xlwings/custom-scripts-call/Opdater", json=book_payload(_workbook(rows)))
+        assert r.status_code == 200, r.text
+        funcs = [a["func"] for a in r.json()["actions"]]
+        assert "addSheet" not in funcs and "calculate" in funcs
+
+    def test_script_on_workbook_without_bookings_is_400_danish(client):
+        payload = book_payload({"Ark1": [["hej"]]})
+        r = client.post("/xlwings/custom-scripts-call/Valider", json=payload)
+        assert r.status_code == 400
+        assert "arket 'Bogføringer' mangler" in r.text
+
+    def _free_port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    @pytest.mark.timeout(60)
+    def test_uvicorn_smoke_on_loopback(master_path):
+        port = _free_port()
+        env = dict(os.environ)
+        env.pop("XLWINGS_ON_SERVER", None)  # serve must switch server mode on by itself
+        proc = subprocess.Popen([sys.executable, "-m", "itbudget.cli", "serve", "--master",
+                                 str(master_path), "--port", str(port)],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(base + "/", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert proc.poll() is None, proc.stderr.read().decode()
+                assert time.monotonic() < deadline, "server did not start within 30 s"
+                time.sleep(0.2)
+            r = httpx.post(base + "/xlwings/custom-functions-call", timeout=10,
+                           json=function_call("itb_valider", [HEADER, booking(Beløb=1000.01)]))
+            assert r.status_code == 200
+            assert r.json()["result"] == [["Status"], ["Fejl: ITB006 mangler 0,01 kr."]]
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

@@ -1,0 +1,164 @@
+"""The worksheet functions ITB.VALIDER, ITB.REST, ITB.DAEKKET, ITB.EAN_GYLDIG, ...
+
+Each function converts its Excel arguments, makes one call into the core and
+shapes the answer for a cell or a spill range. The docstrings and argument
+docs are the Danish help Excel shows in the function wizard. A problem with
+the arguments is raised as :class:`xlwings.XlwingsError` with a Danish message
+(Excel shows it as an error value; xlwings Server answers 400). No function
+changes the workbook.
+
+Names: Office.js shows ``ITB.<name>`` (the manifest's namespace is ``ITB``);
+classic desktop Excel has no namespaces and shows the Python name, e.g.
+``ITB_VALIDER`` — a prefix that also keeps clear of Danish Excel's own
+function names (``REST`` is Danish Excel's MOD).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from stdnum import ean as gs1
+from xlwings import XlwingsError, arg, func
+
+from itbudget.errors import ItbudgetError
+from itbudget.parsing import clean_id, parse_amount
+from itbudget.statuses import header_index, is_covered, line_remaining, status_column, validate_rows
+
+from .masterdata import resolve
+
+#: Excel function category on classic desktop Excel.
+CATEGORY = "IT-budget"
+#: Longest message shown in Excel (classic Excel truncates long error texts).
+_MAX_MESSAGE = 1000
+
+_DOC_BOOKINGS = ("Bogføringerne inkl. overskriftsrækken (Bilag, Dato, Omkostningssted, Konto, "
+                 "Beløb, ...), fx Bogføringer[#Alle].")
+_DOC_MASTER = ("Valgfrit: stamdataområder inkl. overskrifter (Indstillinger, Aftaleholdere, "
+               "Omkostningssteder, EAN, Kontoplan, Budget, ...). Udelades de, bruges serverens stamdata.")
+
+
+def _danish_errors(fn):
+    """Turn the core's Danish errors into XlwingsError; keep real bugs visible."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ItbudgetError as exc:
+            raise XlwingsError(str(exc)[:_MAX_MESSAGE]) from None
+
+    return wrapper
+
+
+def _rows(value, what: str) -> list[list]:
+    """A range argument as a 2-D list; refuses a single value.
+
+    The bookings range is read with xlwings' ``raw`` converter: it skips
+    xlwings' per-cell cleaning (slow over 10,000 rows), and the core's parsers
+    handle raw cells anyway (serial dates, "" or None, numbers or text; an
+    Excel error cell becomes an unreadable value, hence a finding).
+    """
+    if not isinstance(value, (list, tuple)) or not value:
+        raise XlwingsError(f"{what} skal være et område med en overskriftsrække, ikke én værdi.")
+    if not isinstance(value[0], (list, tuple)):
+        value = [value]
+    return [list(r) for r in value]
+
+
+def _validate(bookings, stamdata):
+    master = resolve(stamdata)
+    rows = _rows(bookings, "Bogføringer")
+    result = validate_rows(rows, master, central_coverage=not master.scope)
+    return rows, result
+
+
+def _kr(ore: int) -> float:
+    # Kr. with two decimals only at the edge; round() removes float noise.
+    return round(ore / 100, 2)
+
+
+@func(name="VALIDER", category=CATEGORY)
+@arg("bogfoeringer", "raw", doc=_DOC_BOOKINGS)
+@arg("*stamdata", ndim=2, doc=_DOC_MASTER)
+@_danish_errors
+def itb_valider(bogfoeringer, *stamdata):
+    """Validerer alle bogføringer på én gang og returnerer én kolonne af samme højde: 'Status' i overskriftsrækken, derefter 'OK' eller fx 'Fejl: ITB006 mangler 0,01 kr.' for hver række."""
+    rows, result = _validate(bogfoeringer, stamdata)
+    col = status_column(result, len(rows), header_index(rows))
+    return [[s] for s in col]
+
+
+@func(name="REST", category=CATEGORY)
+@arg("omkostningssted", doc="Omkostningsstedet, fx 1001.")
+@arg("konto", doc="IT-kontoen, fx 2210.")
+@arg("bogfoeringer", "raw", doc=_DOC_BOOKINGS)
+@arg("*stamdata", ndim=2, doc=_DOC_MASTER)
+@_danish_errors
+def itb_rest(omkostningssted, konto, bogfoeringer, *stamdata):
+    """Restbudgettet i kr. på den budgetlinje, der dækker kontoen på omkostningsstedet: budget minus disponeret minus bogført i budgetåret."""
+    _, result = _validate(bogfoeringer, stamdata)
+    _, remaining = line_remaining(result, omkostningssted, konto)
+    return _kr(remaining)
+
+
+@func(name="DAEKKET", category=CATEGORY)
+@arg("omkostningssted", doc="Omkostningsstedet, fx 1001.")
+@arg("konto", doc="IT-kontoen, fx 2210.")
+@arg("beloeb", doc="Beløbet i kr., fx 1234,50.")
+@arg("bogfoeringer", "raw", doc=_DOC_BOOKINGS)
+@arg("*stamdata", ndim=2, doc=_DOC_MASTER)
+@_danish_errors
+def itb_daekket(omkostningssted, konto, beloeb, bogfoeringer, *stamdata):
+    """SAND hvis beløbet har budgetmæssig dækning på budgetlinjen (kontoen på omkostningsstedet) oven i det, der allerede er bogført; ellers FALSK."""
+    amount = parse_amount(beloeb)
+    if amount is None:
+        raise XlwingsError(f"Beløb '{clean_id(beloeb)}' kan ikke læses som kr. og øre (fx 1.234,50).")
+    _, result = _validate(bogfoeringer, stamdata)
+    return is_covered(result, omkostningssted, konto, amount)
+
+
+@func(name="EAN_GYLDIG", category=CATEGORY)
+@arg("ean", doc="EAN-nummeret (13 cifre).")
+def itb_ean_gyldig(ean):
+    """SAND hvis EAN-nummeret har 13 cifre og korrekt GS1-kontrolciffer; ellers FALSK."""
+    code = clean_id(ean)
+    return bool(len(code) == 13 and code.isdigit() and gs1.is_valid(code))
+
+
+@func(name="EAN_AFTALEHOLDER", category=CATEGORY)
+@arg("ean", doc="EAN-nummeret (13 cifre).")
+@arg("*stamdata", ndim=2, doc=_DOC_MASTER)
+@_danish_errors
+def itb_ean_aftaleholder(ean, *stamdata):
+    """Den aftaleholder, som EAN-nummeret er registreret til i stamdata; tom tekst hvis det ikke er registreret."""
+    code = clean_id(ean)
+    if not itb_ean_gyldig(code):
+        raise XlwingsError(f"EAN '{code}' er ikke et gyldigt EAN-nummer (13 cifre med korrekt kontrolciffer).")
+    return resolve(stamdata).holder_of_ean.get(code, "")
+
+
+@func(name="PRIS_PR_ARBEJDSPLADS", category=CATEGORY)
+@arg("aftaleholder", doc="Aftaleholderen, fx H01.")
+@arg("bogfoeringer", "raw", doc=_DOC_BOOKINGS)
+@arg("*stamdata", ndim=2, doc=_DOC_MASTER)
+@_danish_errors
+def itb_pris_pr_arbejdsplads(aftaleholder, bogfoeringer, *stamdata):
+    """Hvad det koster i kr. at drive én IT-arbejdsplads hos aftaleholderen: egne IT-bogføringer plus andel af de centrale linjer, der fordeles pr. arbejdsplads, delt med arbejdspladser + hjemmearbejdspladser."""
+    from itbudget.consolidation import workstation_costs
+
+    holder = clean_id(aftaleholder)
+    _, result = _validate(bogfoeringer, stamdata)
+    master = result.ledger.master
+    if holder not in master.holder_by_id:
+        raise XlwingsError(f"Aftaleholder '{holder}' findes ikke i stamdata.")
+    frame = result.ledger.frame
+    costs, _ = workstation_costs(frame[frame["placeable"].to_numpy()], master)
+    row = costs[costs["holder"] == holder]
+    per = row["per_workstation"].iat[0]
+    if per is None:
+        raise XlwingsError(f"Aftaleholder {holder} har ingen arbejdspladser i stamdata.")
+    return _kr(int(per))
+
+
+FUNCTIONS = [itb_valider, itb_rest, itb_daekket, itb_ean_gyldig, itb_ean_aftaleholder,
+             itb_pris_pr_arbejdsplads]

@@ -1,0 +1,340 @@
+"""The budget-holder workbook: one per aftaleholder, issued from the stamdata.
+
+Sheets: ``Bogføringer`` (the bookings table the holder fills or pastes into,
+with drop-downs and Status/Besked columns for the add-in), ``Budget`` (each
+budget line with native SUMIFS totals over exactly the bookings the core
+counts), ``Vejledning``, and the holder's own master data in protected sheets
+under the contract's sheet names, so ``itbudget validate HOLDER.xlsx`` needs no
+``--master``. A hidden ``xlwings.conf`` sheet points desktop xlwings at the UDFs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from itbudget.bookings import BOOKING_HEADERS, BOOKINGS_SHEET
+from itbudget.errors import UnusableInput
+from itbudget.master import TEMPLATE_VERSION, Holder, MasterData
+from itbudget.writing import atomic_path
+
+from . import styles
+from .stamdata import MASTER_COLUMNS, contract_sheet, guide_sheet, kr_value, master_to_rows
+
+#: Rows of bookings the table, drop-downs and checks are laid out for (below the header).
+BOOKING_ROWS = 20_000
+LAST_BOOKING_ROW = BOOKING_ROWS + 1
+STATUS_HEADERS = ["Status", "Besked"]
+#: Budget sheet columns; the core reads Omkostningssted, Konto, Budget, Disponeret.
+BUDGET_HEADERS = ["Omkostningssted", "Stedets navn", "Konto", "Kontonavn", "Budget", "Disponeret",
+                  "Bogført", "Rest", "Forbrugt"]
+#: Master data sheets embedded in a holder workbook, in tab order.
+EMBEDDED_SHEETS = ["Indstillinger", "Aftaleholdere", "Omkostningssteder", "EAN", "Kontoplan",
+                   "Centrale budgetter", "Projektskemaer", "Besparelser"]
+#: Workbook-level names of the master data ranges (header row included); the add-in
+#: passes them to its worksheet functions.
+NAMED_RANGES = {s: "Stamdata_" + s.replace(" ", "_") for s in EMBEDDED_SHEETS + ["Budget"]}
+BOOKINGS_NAME = "Bogfoeringer"
+BUDGET_YEAR_NAME = "Budgetaar"
+XLWINGS_CONF = {"UDF Modules": "udfs"}
+
+_BOOK = quote_sheetname(BOOKINGS_SHEET)
+_HEADERS = list(BOOKING_HEADERS)
+_COL = {h: get_column_letter(i + 1) for i, h in enumerate(_HEADERS)}
+_STATUS_COL = get_column_letter(len(_HEADERS) + 2)  # one spacer column keeps it out of the table
+_MESSAGE_COL = get_column_letter(len(_HEADERS) + 3)
+
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def holder_file_name(holder: Holder) -> str:
+    """``<id> <name>.xlsx`` made safe for Windows, macOS and Linux file systems."""
+    stem = _UNSAFE.sub("_", f"{holder.id} {holder.name}".strip())
+    stem = re.sub(r"\s+", " ", stem).strip(" .")[:120].rstrip(" .") or "aftaleholder"
+    return f"{stem}.xlsx"
+
+
+def _col_range(header: str, first: int = 2, last: int = 1048576) -> str:
+    c = _COL[header]
+    return f"{c}{first}:{c}{last}"
+
+
+def _whole(header: str) -> str:
+    return f"{_BOOK}!${_COL[header]}:${_COL[header]}"
+
+
+def _bookings_sheet(wb: Workbook, master: MasterData, title: str) -> None:
+    ws = wb.create_sheet(BOOKINGS_SHEET)
+    styles.write_header(ws, _HEADERS)
+    ncol = len(_HEADERS)
+    for h, letter in _COL.items():
+        ws.column_dimensions[letter].protection = styles.UNLOCKED
+    ws.column_dimensions[get_column_letter(ncol + 1)].width = 2
+    for j, h in enumerate(STATUS_HEADERS):
+        letter = get_column_letter(ncol + 2 + j)
+        c = ws[f"{letter}1"]
+        c.value = h
+        c.font, c.fill, c.border = styles.HEADER_FONT, styles.STATUS_FILL, styles.BOX
+        c.alignment = styles.Alignment(vertical="center")
+        dim = ws.column_dimensions[letter]
+        dim.width = styles.width_for(h)
+        dim.protection = styles.UNLOCKED
+    ws.add_table(styles.make_table("Tabel_Bogfoeringer", f"A1:{get_column_letter(ncol)}{LAST_BOOKING_ROW}",
+                                   _HEADERS, style="TableStyleLight1", stripes=False))
+    ws.freeze_panes = "A2"
+
+    def add(dv: DataValidation, header: str) -> None:
+        dv.add(_col_range(header))
+        ws.add_data_validation(dv)
+
+    n_cc = len(master.cost_centres)
+    if n_cc:
+        add(styles.list_validation(f"'Omkostningssteder'!$A$2:$A${n_cc + 1}", title="Omkostningssted",
+                                   message="Vælg et af dine egne omkostningssteder fra listen."),
+            "Omkostningssted")
+    if master.accounts:
+        add(styles.list_validation(f"'Kontoplan'!$A$2:$A${len(master.accounts) + 1}", title="Konto",
+                                   message="Vælg en konto fra IT-kontoplanen."), "Konto")
+    if master.projects:
+        add(styles.list_validation(
+            f"'Projektskemaer'!$A$2:$A${len(master.projects) + 1}", stop=False, title="Projektnr",
+            message="Projektet findes ikke blandt dine godkendte projektskemaer. "
+                    "Kontakt Økonomistaben, før du bogfører på det."), "Projektnr")
+    year = BUDGET_YEAR_NAME
+    add(DataValidation(type="date", operator="between", formula1=f"DATE({year},1,1)",
+                       formula2=f"DATE({year},12,31)", allow_blank=True, showErrorMessage=True,
+                       errorStyle="warning", errorTitle="Dato",
+                       error="Datoen ligger uden for budgetåret eller er ikke en dato (dd-mm-åååå)."),
+        "Dato")
+    add(DataValidation(type="decimal", operator="between", formula1="-10000000000",
+                       formula2="10000000000", allow_blank=True, showErrorMessage=True,
+                       errorTitle="Beløb", error="Skriv beløbet i kr. og øre, fx 1234,50."), "Beløb")
+    add(DataValidation(type="textLength", operator="equal", formula1="13", allow_blank=True,
+                       showErrorMessage=True, errorStyle="warning", errorTitle="EAN",
+                       error="Et EAN-nummer har 13 cifre."), "EAN")
+    ws.conditional_formatting.add(
+        f"{_STATUS_COL}2:{_MESSAGE_COL}{LAST_BOOKING_ROW}",
+        FormulaRule(formula=[f'LEFT(${_STATUS_COL}2,4)="Fejl"'], fill=styles.RED_FILL))
+    ws.conditional_formatting.add(
+        f"{_STATUS_COL}2:{_MESSAGE_COL}{LAST_BOOKING_ROW}",
+        FormulaRule(formula=[f'LEFT(${_STATUS_COL}2,9)="Advarsel"'], fill=styles.AMBER_FILL))
+    styles.protect(ws, allow_sort_filter=True, allow_rows=True)
+    ws.protection.formatCells = False  # the add-in's Valider highlights flagged rows
+    styles.print_setup(ws)
+    ws.oddHeader.center.text = title + " – Bogføringer"
+    ws.oddFooter.right.text = "Side &P af &N"
+
+
+def _budget_sheet(wb: Workbook, master: MasterData, title: str) -> None:
+    ws = wb.create_sheet("Budget")
+    styles.write_header(ws, BUDGET_HEADERS)
+    ws.column_dimensions["I"].number_format = styles.PERCENT
+    cc_name = {c.id: c.name for c in master.cost_centres}
+    acc_name = {a.id: a.name for a in master.accounts}
+    y = BUDGET_YEAR_NAME
+    for r, b in enumerate(master.budget_lines, start=2):
+        for col, value, fmt in (("A", b.cost_centre, styles.TEXT), ("B", cc_name.get(b.cost_centre, ""), None),
+                                ("C", b.account, styles.TEXT), ("D", acc_name.get(b.account, ""), None),
+                                ("E", kr_value(b.budget), styles.KR), ("F", kr_value(b.commitments), styles.KR)):
+            cell = ws[f"{col}{r}"]
+            styles.set_text(cell, value)
+            if fmt:
+                cell.number_format = fmt
+        ws[f"G{r}"] = (f'=SUMIFS({_whole("Beløb")},{_whole("Omkostningssted")},$A{r},'
+                       f'{_whole("Konto")},$C{r},{_whole("Dato")},">="&DATE({y},1,1),'
+                       f'{_whole("Dato")},"<"&DATE({y}+1,1,1))')
+        ws[f"H{r}"] = f"=E{r}-F{r}-G{r}"
+        ws[f"I{r}"] = f'=IF(E{r}=0,"",(F{r}+G{r})/E{r})'
+        for col in "GH":
+            ws[f"{col}{r}"].number_format = styles.KR
+        ws[f"I{r}"].number_format = styles.PERCENT
+    last = len(master.budget_lines) + 1
+    styles.fit_widths(ws, [BUDGET_HEADERS] + [[b.cost_centre, cc_name.get(b.cost_centre, ""), b.account,
+                                               acc_name.get(b.account, "")] for b in master.budget_lines])
+    if master.budget_lines:
+        rest = f"H2:H{last}"
+        ws.conditional_formatting.add(rest, FormulaRule(formula=["$H2<0"], fill=styles.RED_FILL,
+                                                        stopIfTrue=True))
+        ws.conditional_formatting.add(rest, FormulaRule(formula=["AND($H2>=0,$H2<0.1*$E2)"],
+                                                        fill=styles.AMBER_FILL))
+    # Summary to the right: rows with only these cells are skipped by the core's reader.
+    ws.column_dimensions["J"].width = 3
+    ws.column_dimensions["K"].width = 44
+    ws.column_dimensions["L"].width = 16
+    head = ws["K1"]
+    head.value, head.font, head.fill = "Oversigt", styles.HEADER_FONT, styles.HEADER_FILL
+    head.alignment = styles.Alignment(vertical="center")
+    ws["L1"].fill = styles.HEADER_FILL
+    text_cells = (f"SUMPRODUCT(--ISTEXT({_BOOK}!${_COL['Dato']}$2:${_COL['Dato']}${LAST_BOOKING_ROW}))"
+                  f"+SUMPRODUCT(--ISTEXT({_BOOK}!${_COL['Beløb']}$2:${_COL['Beløb']}${LAST_BOOKING_ROW}))")
+    summary = [
+        ("Budget i alt", f"=SUM(E2:E{max(2, last)})", styles.KR),
+        ("Disponeret i alt", f"=SUM(F2:F{max(2, last)})", styles.KR),
+        ("Bogført på budgetlinjerne", f"=SUM(G2:G{max(2, last)})", styles.KR),
+        ("Rest i alt", f"=SUM(H2:H{max(2, last)})", styles.KR),
+        ("Budgetår", f"={y}", "0"),
+        ("Celler med tekst i Dato eller Beløb", "=" + text_cells, "0"),
+    ]
+    for i, (label, formula, fmt) in enumerate(summary, start=2):
+        ws[f"K{i}"] = label
+        ws[f"L{i}"] = formula
+        ws[f"L{i}"].number_format = fmt
+    note = ws[f"K{len(summary) + 3}"]
+    note.value = ("Bogført tæller bogføringer i budgetåret med dato og beløb som tal. Tekst i "
+                  "Dato eller Beløb tælles ikke her; ret cellerne eller kør Valider.")
+    note.font, note.alignment = styles.NOTE_FONT, styles.WRAP
+    ws.merge_cells(f"K{len(summary) + 3}:L{len(summary) + 5}")  # three rows tall: no row heights change
+    ws.conditional_formatting.add(f"L{len(summary) + 1}", FormulaRule(
+        formula=[f"$L${len(summary) + 1}>0"], fill=styles.AMBER_FILL))
+    ws.freeze_panes = "A2"
+    styles.protect(ws)
+    styles.print_setup(ws)
+    ws.oddHeader.center.text = title + " – Budget"
+
+
+def _guide(wb: Workbook, title: str) -> None:
+    guide_sheet(wb, title, [
+        "Skriv eller indsæt bogføringerne i arket 'Bogføringer' fra række 2 og nedefter "
+        f"(plads til mindst {BOOKING_ROWS:,} rækker). Overskrifterne i række 1 må ikke ændres.".replace(",", "."),
+        "Arket 'Budget' regner selv Bogført og Rest ud for hver budgetlinje; rødt = overskredet, "
+        "gult = under 10 % tilbage.",
+        "Med IT-tilføjelsesprogrammet viser kolonnen Status hver linjes resultat, og knappen "
+        "Valider skriver en rapport. Uden tilføjelsesprogrammet virker alt andet som normalt.",
+    ], [
+        ("Bogføringer", "Dine IT-bogføringer: Bilag, Dato, Omkostningssted, Konto, Beløb (kr.), Tekst, "
+                        "Leverandør, Fakturanr, EAN og Projektnr. Status og Besked udfyldes af "
+                        "tilføjelsesprogrammet."),
+        ("Budget", "Dine budgetlinjer med Budget, Disponeret, Bogført og Rest i kr."),
+        ("Indstillinger", "Kommune, budgetår, skabelonversion og stamdataenes dato. Låst."),
+        ("Aftaleholdere", "Dine oplysninger: arbejdspladser og kontaktperson. Låst."),
+        ("Omkostningssteder", "Dine omkostningssteder. Låst."),
+        ("EAN", "Dine EAN-numre til elektroniske fakturaer. Låst."),
+        ("Kontoplan", "IT-kontoplanen med kontaktperson i Økonomistaben for hver konto. Låst."),
+        ("Centrale budgetter", "IT-stabens centrale budgetlinjer, der dækker de centrale konti. Låst."),
+        ("Projektskemaer", "Dine godkendte IT-projekter. Nye projekter kræver et projektskema "
+                           "godkendt af IT, EPO og Økonomi, før der købes ind. Låst."),
+        ("Besparelser", "Besparelsestiltag på dine omkostningssteder. Låst."),
+    ], index=2)
+    wb["Vejledning"].sheet_properties.tabColor = "1F4E78"
+
+
+def _define_names(wb: Workbook, master_rows: dict[str, list[list]]) -> None:
+    for sheet, name in NAMED_RANGES.items():
+        ws = wb[sheet]
+        ncols = len(BUDGET_HEADERS) if sheet == "Budget" else len(master_rows[sheet][0])
+        nrows = max(ws.max_row, 2) if sheet == "Budget" else max(len(master_rows[sheet]), 2)
+        if sheet == "Budget":
+            nrows = max(2, sum(1 for r in range(2, ws.max_row + 1) if ws[f"A{r}"].value not in (None, "")) + 1)
+        ref = f"{quote_sheetname(sheet)}!$A$1:${get_column_letter(ncols)}${nrows}"
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+    wb.defined_names[BOOKINGS_NAME] = DefinedName(
+        BOOKINGS_NAME, attr_text=f"{_BOOK}!$A$1:${get_column_letter(len(_HEADERS))}${LAST_BOOKING_ROW}")
+
+
+def _conf_sheet(wb: Workbook) -> None:
+    # Classic xlwings reads keys from A1 down (no header row) and values from column B.
+    ws = wb.create_sheet("xlwings.conf")
+    for i, (key, value) in enumerate(XLWINGS_CONF.items(), start=1):
+        ws.cell(row=i, column=1, value=key)
+        ws.cell(row=i, column=2, value=value)
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 16
+    styles.protect(ws)
+    ws.sheet_state = "hidden"
+
+
+def build_holder_workbook(master_rows: dict[str, list[list]], master: MasterData, title: str) -> Workbook:
+    """The workbook from the holder's contract rows and master data (may be empty)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _bookings_sheet(wb, master, title)
+    _budget_sheet(wb, master, title)
+    _guide(wb, title)
+    for sheet in EMBEDDED_SHEETS:
+        ws = contract_sheet(wb, sheet, master_rows[sheet])
+        styles.protect(ws)
+        ws.sheet_properties.tabColor = "A6A6A6"
+        ws.oddHeader.center.text = f"{title} – {sheet}"
+        if sheet == "Indstillinger":
+            year_row = next(i for i, r in enumerate(master_rows[sheet], start=1) if r[0] == "Budgetår")
+            wb.defined_names[BUDGET_YEAR_NAME] = DefinedName(
+                BUDGET_YEAR_NAME, attr_text=f"'Indstillinger'!$B${year_row}")
+    _define_names(wb, master_rows)
+    _conf_sheet(wb)
+    wb.active = 0
+    return wb
+
+
+def holder_master(master: MasterData, holder_id: str, master_date: str = "") -> MasterData:
+    """The holder's share of the master data, stamped with template version and date."""
+    part = master.for_holder(holder_id)
+    settings = part.settings.model_copy(update={
+        "template_version": TEMPLATE_VERSION,
+        "master_date": master_date or master.settings.master_date})
+    return MasterData(**{**{f: getattr(part, f) for f in part.__dataclass_fields__}, "settings": settings})
+
+
+def write_holder_workbook(master: MasterData, holder_id: str, path: Path | str, *,
+                          master_date: str = "") -> Path:
+    """Write one budget-holder workbook for ``holder_id``, atomically."""
+    if holder_id not in master.holder_by_id:
+        raise UnusableInput(f"aftaleholder '{holder_id}' findes ikke i stamdata.")
+    part = holder_master(master, holder_id, master_date)
+    holder = master.holder_by_id[holder_id]
+    title = f"{holder.id} {holder.name} – IT-budget {part.year}"
+    wb = build_holder_workbook(master_to_rows(part), part, title)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
+def write_blank_holder(path: Path | str) -> Path:
+    """The blank budget-holder template: every sheet and check, no master data."""
+    from itbudget.master import Settings
+
+    empty = MasterData(settings=Settings(budget_year=2000), holders=(), cost_centres=(), eans=(),
+                       accounts=(), budget_lines=(), central_lines=(), projects=(), savings=())
+    rows = {s: [MASTER_COLUMNS[s]] for s in EMBEDDED_SHEETS}
+    rows["Indstillinger"] = [MASTER_COLUMNS["Indstillinger"], ["Kommune", ""], ["Budgetår", ""],
+                             ["Sparemål", ""], ["Skabelonversion", TEMPLATE_VERSION],
+                             ["Stamdata dato", ""], ["Aftaleholder", ""]]
+    wb = build_holder_workbook(rows, empty, "Aftaleholder – IT-budget")
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
+def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] | None = None, *,
+                    master_date: str = "") -> list[Path]:
+    """Issue one workbook per holder (all, or the ids given) into ``outdir``."""
+    if master.scope:
+        raise UnusableInput(
+            f"{master.source}: er en aftaleholders projektmappe ({master.scope}), ikke stamdata; "
+            "udsend fra Økonomistabens stamdata-projektmappe.")
+    outdir = Path(outdir)
+    wanted = holders or [h.id for h in master.holders]
+    unknown = [h for h in wanted if h not in master.holder_by_id]
+    if unknown:
+        raise UnusableInput(f"aftaleholder {', '.join(unknown)} findes ikke i stamdata.")
+    names: dict[str, str] = {}
+    for hid in wanted:
+        name = holder_file_name(master.holder_by_id[hid])
+        if name.casefold() in names:
+            raise UnusableInput(
+                f"aftaleholder {hid} og {names[name.casefold()]} ville få samme filnavn '{name}'; "
+                "ret Aftaleholder eller Navn i stamdata.")
+        names[name.casefold()] = hid
+    outdir.mkdir(parents=True, exist_ok=True)
+    return [write_holder_workbook(master, hid, outdir / holder_file_name(master.holder_by_id[hid]),
+                                  master_date=master_date) for hid in wanted]
+
+
+def today_stamp() -> str:
+    return dt.date.today().strftime("%d-%m-%Y")

@@ -1,0 +1,380 @@
+"""The project form ("Projektskema") and reading filled forms back into the stamdata.
+
+A new IT project needs a form approved by IT, EPO and Økonomi before anything
+is bought. :func:`write_project_form` writes the blank form: labels on the
+left, yellow input cells on the right, each input a named cell, the rest
+protected. :func:`read_project_form` reads a filled form by those names (or by
+its labels, if a program dropped the names); :func:`merge_forms` decides what
+each form adds to the master data's Projektskemaer sheet, and what conflicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from itbudget.errors import UnusableInput
+from itbudget.master import MasterData, ProjectForm
+from itbudget.parsing import clean_id, format_date, format_kr, parse_amount, parse_date
+from itbudget.reading import check_file, norm_header
+from itbudget.writing import atomic_path
+
+from . import styles
+
+SHEET = "Projektskema"
+FORM_VERSION = 1
+
+#: (label shown, defined name, cell) of every input; approvals have a date and a name.
+FIELDS: list[tuple[str, str, str]] = [
+    ("Projektnr", "Projektnr", "B4"),
+    ("Titel", "Titel", "B5"),
+    ("Aftaleholder", "Aftaleholder", "B6"),
+    ("Beskrivelse", "Beskrivelse", "B7"),
+    ("Ansøgt beløb (kr.)", "Ansoegt_beloeb", "B11"),
+    ("Godkendt beløb (kr.)", "Godkendt_beloeb", "B12"),
+    ("IT-staben", "Godkendt_IT_dato", "B15"),
+    ("EPO", "Godkendt_EPO_dato", "B16"),
+    ("Økonomi", "Godkendt_Oekonomi_dato", "B17"),
+]
+APPROVERS = [("IT", "Godkendt_IT", 15), ("EPO", "Godkendt_EPO", 16), ("Økonomi", "Godkendt_Oekonomi", 17)]
+_ALL_NAMES = [n for _, n, _ in FIELDS] + [f"{p}_navn" for _, p, _ in APPROVERS]
+
+
+def write_project_form(path: Path | str) -> Path:
+    """Write the blank project form, atomically."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 22
+    ws.column_dimensions["C"].width = 30
+    ws.column_dimensions["D"].width = 22
+    ws["A1"] = "Projektskema – nyt IT-projekt"
+    ws["A1"].font = styles.TITLE_FONT
+    ws["A2"] = ("Udfyld de gule felter. Intet nyt IT-tiltag og ingen nye KMD-systemer uden et "
+                "projektskema godkendt af IT-staben, EPO og Økonomi.")
+    ws["A2"].font = styles.NOTE_FONT
+    ws.merge_cells("A2:D3")
+    ws["A2"].alignment = styles.WRAP
+    for label, name, ref in FIELDS[:6]:
+        row = int(ref[1:])
+        ws[f"A{row}"] = label
+        ws[f"A{row}"].font = styles.BOLD
+        ws[f"A{row}"].alignment = Alignment(vertical="top")
+    ws.merge_cells("B7:D10")
+    ws.merge_cells("B5:D5")
+    ws["A13"] = "Godkendt beløb udfyldes af Økonomi; tomt = det ansøgte beløb."
+    ws["A13"].font = styles.NOTE_FONT
+    for j, h in enumerate(("Godkendt af", "Dato", "Navn"), start=1):
+        c = ws.cell(row=14, column=j, value=h)
+        c.font, c.fill = styles.HEADER_FONT, styles.HEADER_FILL
+    for label, prefix, row in APPROVERS:
+        ws[f"A{row}"] = {"IT": "IT-staben", "EPO": "EPO", "Økonomi": "Økonomi"}[label]
+        ws[f"A{row}"].font = styles.BOLD
+    inputs = ["B4", "B5", "B6", "B7", "B11", "B12"] + [f"{c}{r}" for r in (15, 16, 17) for c in "BC"]
+    for ref in inputs:
+        cell = ws[ref]
+        cell.fill, cell.protection, cell.border = styles.INPUT_FILL, styles.UNLOCKED, styles.BOX
+        if ref in ("B4", "B6"):
+            cell.number_format = styles.TEXT
+    ws["B7"].alignment = styles.WRAP
+    for r in (4, 5, 6, 11, 12, 15, 16, 17):
+        ws.row_dimensions[r].height = 20
+        ws[f"A{r}"].alignment = Alignment(vertical="center")
+    for ref in ("B11", "B12"):
+        ws[ref].number_format = styles.KR
+    for r in (15, 16, 17):
+        ws[f"B{r}"].number_format = styles.DATE
+    for label, name, ref in FIELDS:
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'{SHEET}'!${ref[0]}${ref[1:]}")
+    for _, prefix, row in APPROVERS:
+        wb.defined_names[f"{prefix}_navn"] = DefinedName(f"{prefix}_navn", attr_text=f"'{SHEET}'!$C${row}")
+    dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="10000000000",
+                        allow_blank=True, showErrorMessage=True, errorTitle="Beløb",
+                        error="Skriv beløbet i kr., fx 250000.")
+    dv.add("B11:B12")
+    ws.add_data_validation(dv)
+    dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
+                        formula2="DATE(2100,12,31)", allow_blank=True, showErrorMessage=True,
+                        errorTitle="Dato", error="Skriv godkendelsesdatoen, fx 15-01-2026.")
+    dv.add("B15:B17")
+    ws.add_data_validation(dv)
+    ws["F1"] = "Skabelonversion"
+    ws["G1"] = FORM_VERSION
+    ws.column_dimensions["F"].hidden = ws.column_dimensions["G"].hidden = True
+    styles.protect(ws, allow_sort_filter=False)
+    styles.print_setup(ws, landscape=False)
+    ws.print_title_rows = None
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
+@dataclass(frozen=True)
+class FilledForm:
+    """One filled project form as read from its file."""
+
+    file: str
+    project: ProjectForm
+    description: str = ""
+    applied_amount: int | None = None
+    approver_names: dict[str, str] = field(default_factory=dict)
+
+    def key(self) -> tuple:
+        p = self.project
+        return (p.holder, p.approved_amount, p.approved_it, p.approved_epo, p.approved_finance)
+
+
+def _cells_by_name(wb) -> dict[str, object]:
+    values = {}
+    for name in _ALL_NAMES:
+        dn = wb.defined_names.get(name)
+        if dn is None:
+            continue
+        for sheet, ref in dn.destinations:
+            if sheet in wb.sheetnames:
+                values[name] = wb[sheet][ref.replace("$", "").split(":")[0]].value
+    return values
+
+
+def _cells_by_label(ws) -> dict[str, object]:
+    """Fallback when the names are gone: find each label in column A, value to its right."""
+    labels = {norm_header(label): (name, ref) for label, name, ref in FIELDS}
+    labels.update({norm_header(k): v for k, v in {
+        "IT": ("Godkendt_IT_dato", "B15"), "IT-staben": ("Godkendt_IT_dato", "B15"),
+        "EPO": ("Godkendt_EPO_dato", "B16"), "Økonomi": ("Godkendt_Oekonomi_dato", "B17")}.items()})
+    values = {}
+    for row in ws.iter_rows(min_row=1, max_row=60, max_col=3):
+        key = norm_header(row[0].value)
+        if key in labels and len(row) > 1:
+            name = labels[key][0]
+            values[name] = row[1].value
+            if name.endswith("_dato") and len(row) > 2:
+                values[name[:-5] + "_navn"] = row[2].value
+    return values
+
+
+def read_project_form(path: Path | str) -> FilledForm:
+    """Read a filled project form; raise :class:`UnusableInput` (Danish) if it cannot be used."""
+    import openpyxl
+
+    path = Path(path)
+    check_file(path)
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise UnusableInput(f"{path.name}: projektskemaet kan ikke åbnes ({type(exc).__name__}).") from None
+    values = _cells_by_name(wb)
+    if "Projektnr" not in values:
+        ws = next((wb[s] for s in wb.sheetnames if norm_header(s) == norm_header(SHEET)), None)
+        if ws is None:
+            raise UnusableInput(f"{path.name}: er ikke et projektskema (arket '{SHEET}' mangler).")
+        values = _cells_by_label(ws)
+    problems = []
+    pid, holder = clean_id(values.get("Projektnr")), clean_id(values.get("Aftaleholder"))
+    if not pid:
+        problems.append("Projektnr mangler")
+    if not holder:
+        problems.append("Aftaleholder mangler")
+
+    def amount(name: str, label: str) -> int | None:
+        raw = values.get(name)
+        if clean_id(raw) == "":
+            return None
+        ore = parse_amount(raw)
+        if ore is None or ore < 0:
+            problems.append(f"{label} '{clean_id(raw)}' er ikke et beløb i kr.")
+        return ore
+
+    applied = amount("Ansoegt_beloeb", "Ansøgt beløb")
+    approved = amount("Godkendt_beloeb", "Godkendt beløb")
+    if approved is None:
+        approved = applied
+    if approved is None and not any("beløb" in p for p in problems):
+        problems.append("Ansøgt beløb mangler")
+    dates = {}
+    for label, prefix, _ in APPROVERS:
+        raw = values.get(f"{prefix}_dato")
+        d = None if clean_id(raw) == "" else parse_date(raw)
+        if clean_id(raw) != "" and d is None:
+            problems.append(f"godkendelsesdatoen for {label} '{clean_id(raw)}' er ikke en dato (dd-mm-åååå)")
+        dates[label] = d
+    if problems:
+        raise UnusableInput(f"{path.name}, ark '{SHEET}': " + "; ".join(problems) + ".")
+    project = ProjectForm(id=pid, title=clean_id(values.get("Titel")), holder=holder,
+                          approved_amount=approved, approved_it=dates["IT"],
+                          approved_epo=dates["EPO"], approved_finance=dates["Økonomi"])
+    return FilledForm(path.name, project, clean_id(values.get("Beskrivelse")), applied,
+                      {label: clean_id(values.get(f"{prefix}_navn")) for label, prefix, _ in APPROVERS})
+
+
+# --------------------------------------------------------------------------- merging
+
+_APPROVAL_FIELDS = [("approved_it", "Godkendt IT"), ("approved_epo", "Godkendt EPO"),
+                    ("approved_finance", "Godkendt Økonomi")]
+
+
+@dataclass
+class MergePlan:
+    """What the filled forms do to the Projektskemaer sheet."""
+
+    added: list[FilledForm] = field(default_factory=list)
+    updated: list[tuple[FilledForm, ProjectForm, list[str]]] = field(default_factory=list)
+    unchanged: list[FilledForm] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> list[ProjectForm]:
+        return [f.project for f in self.added] + [p for _, p, _ in self.updated]
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "(tom)"
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, int):
+        return format_kr(value)
+    return str(value)
+
+
+def merge_forms(master: MasterData, forms: list[FilledForm]) -> MergePlan:
+    """Compare forms with the master data and with each other; conflicts are never applied.
+
+    A form fills in what the master lacks (a new project, a missing approval
+    date, a title). Same Projektnr with a different holder, amount or approval
+    date, in the master or in another form, is a conflict for a person to settle.
+    """
+    plan = MergePlan()
+    by_id: dict[str, list[FilledForm]] = {}
+    for f in forms:
+        by_id.setdefault(f.project.id, []).append(f)
+    existing = master.project_by_id
+    for pid, group in by_id.items():
+        first = group[0]
+        others = [f for f in group[1:] if f.key() != first.key()]
+        if others:
+            files = ", ".join(f.file for f in group)
+            plan.conflicts.append(f"Projekt {pid}: projektskemaerne {files} er uenige om aftaleholder, "
+                                  "beløb eller godkendelser; ingen af dem er indlæst.")
+            continue
+        new = first.project
+        if new.holder not in master.holder_by_id:
+            plan.conflicts.append(f"Projekt {pid} ({first.file}): aftaleholder '{new.holder}' findes ikke "
+                                  "i stamdata; ikke indlæst.")
+            continue
+        old = existing.get(pid)
+        if old is None:
+            plan.added.append(first)
+            continue
+        clashes, changes, update = [], [], {}
+        if old.holder != new.holder:
+            clashes.append(f"aftaleholder {old.holder} i stamdata, {new.holder} i skemaet")
+        if old.approved_amount != new.approved_amount:
+            clashes.append(f"godkendt beløb {format_kr(old.approved_amount)} i stamdata, "
+                           f"{format_kr(new.approved_amount)} i skemaet")
+        for attr, label in _APPROVAL_FIELDS:
+            a, b = getattr(old, attr), getattr(new, attr)
+            if b is None or a == b:
+                continue
+            if a is None:
+                update[attr] = b
+                changes.append(f"{label} {_show(b)}")
+            else:
+                clashes.append(f"{label} {_show(a)} i stamdata, {_show(b)} i skemaet")
+        if new.title and new.title != old.title:
+            update["title"] = new.title
+            changes.append(f"Titel '{new.title}'")
+        if clashes:
+            plan.conflicts.append(f"Projekt {pid} ({first.file}): " + "; ".join(clashes) + "; ikke opdateret.")
+        elif update:
+            plan.updated.append((first, old.model_copy(update=update), changes))
+        else:
+            plan.unchanged.append(first)
+    return plan
+
+
+# --------------------------------------------------------------------------- writing back
+
+_PROJECT_COLUMNS = ["Projektnr", "Titel", "Aftaleholder", "Godkendt beløb", "Godkendt IT",
+                    "Godkendt EPO", "Godkendt Økonomi"]
+
+
+def _project_values(p: ProjectForm) -> dict[str, object]:
+    from .stamdata import kr_value
+
+    return {"Projektnr": p.id, "Titel": p.title, "Aftaleholder": p.holder,
+            "Godkendt beløb": kr_value(p.approved_amount), "Godkendt IT": p.approved_it,
+            "Godkendt EPO": p.approved_epo, "Godkendt Økonomi": p.approved_finance}
+
+
+def write_updated_master(stamdata: Path | str, out: Path | str, changes: list[ProjectForm]) -> Path:
+    """Write a copy of the stamdata workbook with ``changes`` in Projektskemaer, atomically.
+
+    The input is only read. Other sheets, formats and extra columns are kept
+    as openpyxl reads them; the copy is checked with ``load_master`` before it
+    replaces anything, so a broken result is never left behind.
+    """
+    import openpyxl
+
+    from itbudget.master import load_master
+
+    from .stamdata import MASTER_COLUMNS
+
+    stamdata, out = Path(stamdata), Path(out)
+    wb = openpyxl.load_workbook(stamdata, keep_vba=stamdata.suffix.lower() == ".xlsm")
+    name = next((s for s in wb.sheetnames if norm_header(s) == norm_header("Projektskemaer")), None)
+    if name is None:
+        ws = wb.create_sheet("Projektskemaer")
+        styles.write_header(ws, MASTER_COLUMNS["Projektskemaer"])
+    else:
+        ws = wb[name]
+    header = {norm_header(c.value): c.column for c in ws[1] if c.value not in (None, "")}
+    for col in _PROJECT_COLUMNS:
+        if norm_header(col) not in header:
+            j = ws.max_column + 1 if ws.max_column > 1 or ws["A1"].value else 1
+            ws.cell(row=1, column=j, value=col)
+            header[norm_header(col)] = j
+    id_col = header[norm_header("Projektnr")]
+    rows = {}
+    last = 1
+    for r in range(2, ws.max_row + 1):
+        if any(ws.cell(row=r, column=header[norm_header(c)]).value not in (None, "")
+               for c in _PROJECT_COLUMNS):
+            last = r
+        pid = clean_id(ws.cell(row=r, column=id_col).value)
+        if pid:
+            rows.setdefault(pid, r)
+    for p in changes:
+        r = rows.get(p.id)
+        if r is None:
+            last += 1
+            r = last
+        for col, value in _project_values(p).items():
+            cell = ws.cell(row=r, column=header[norm_header(col)])
+            if value is None or value == "":
+                cell.value = None
+                continue
+            styles.set_text(cell, value)
+            if isinstance(value, dt.date):
+                cell.number_format = styles.DATE
+            elif col == "Godkendt beløb":
+                cell.number_format = styles.KR
+    for table in ws.tables.values():  # grow the sheet's table over appended rows
+        start, end = table.ref.split(":")
+        end_col = "".join(ch for ch in end if ch.isalpha())
+        end_row = int("".join(ch for ch in end if ch.isdigit()))
+        if end_row < last:
+            table.ref = f"{start}:{end_col}{last}"
+            if table.autoFilter is not None:
+                table.autoFilter.ref = table.ref
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
+        load_master(tmp)  # refuse to publish a master that no longer reads
+    return out
