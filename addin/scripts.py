@@ -1,4 +1,4 @@
-"""The add-in's macros as xlwings scripts: Valider and Opdater.
+"""The add-in's macros as xlwings scripts: Valider, Opdater and (for finance) Konsolider.
 
 xlwings Server runs them on a snapshot of the workbook that the Office.js
 add-in sends (task pane buttons) and returns the changes as actions. On
@@ -9,17 +9,24 @@ The work itself is in :mod:`addin.workbook`.
 
 from __future__ import annotations
 
+import asyncio
+import os
+from pathlib import Path
+
 import xlwings as xw
 from xlwings import XlwingsError, script
 
-from itbudget.errors import ItbudgetError
+from itbudget import access
+from itbudget.errors import AccessDenied, ItbudgetError
 
-from .workbook import summary_text, validate_book
+from .workbook import consolidation_rows, summary_text, validate_book, write_consolidation_summary
 
 
 def _run(book: xw.Book, *, report: bool) -> None:
     try:
         outcome = validate_book(book, report=report)
+    except AccessDenied:
+        raise  # the server answers 403 with its Danish message
     except ItbudgetError as exc:
         raise XlwingsError(str(exc)[:1000]) from None
     book.app.alert(summary_text(outcome), title="IT-budget", buttons="ok", mode="info")
@@ -38,9 +45,44 @@ def Opdater(book: xw.Book):
     book.app.calculate()
 
 
-# TODO(lead): a finance-side Konsolider script is not wired yet. itbudget.consolidation
-# exists, but the script needs the finance access rule (issue 8: only a finance token may
-# read every holder's files) and a decision on where the folder lives (server disk vs.
-# upload). Until then finance runs `itbudget consolidate`.
+def consolidation_folders() -> tuple[Path, Path, Path, Path | None]:
+    """Master data, the returns folder, the output workbook and the lists folder of the server.
 
-SCRIPTS = [Valider, Opdater]
+    Set by ``itbudget serve --master STAMDATA --returns DIR [--output OUT.xlsx] [--lists DIR]``;
+    the folder lives on the server, so nobody uploads other holders' workbooks through Excel.
+    """
+    from udfs.masterdata import ENV_MASTER
+
+    from .server import ENV_LISTS, ENV_OUTPUT, ENV_RETURNS
+
+    master, returns = os.environ.get(ENV_MASTER), os.environ.get(ENV_RETURNS)
+    if not master or not returns:
+        raise XlwingsError("Serveren er ikke sat op til konsolidering: IT-staben skal starte den med "
+                           "'itbudget serve --master STAMDATA --returns MAPPE'.")
+    output = os.environ.get(ENV_OUTPUT) or str(Path(returns) / "IT-konsolidering.xlsx")
+    lists = os.environ.get(ENV_LISTS)
+    return Path(master), Path(returns), Path(output), Path(lists) if lists else None
+
+
+@script(name="Konsolider")
+async def Konsolider(book: xw.Book):
+    """Konsolidér alle returnerede projektmapper (kun Økonomistaben) og skriv et resumé i arket Konsolidering."""
+    from workbook_templates.consolidation import consolidate_to_files
+
+    access.require_finance(access.current(), "Konsolider")
+    master, returns, output, lists = consolidation_folders()
+    workers = int(os.environ.get("ITBUDGET_WORKERS") or 1)
+    try:
+        # Off the event loop: reading 40 workbooks must not stall other users' functions.
+        result = await asyncio.to_thread(consolidate_to_files, returns, master, output,
+                                         lists=lists, workers=workers)
+    except ItbudgetError as exc:
+        raise XlwingsError(str(exc)[:1000]) from None
+    write_consolidation_summary(book, consolidation_rows(result, output, lists))
+    n_files = sum(1 for s in result.sources if s.status == "ok")
+    book.app.alert(f"Konsolideret {n_files} filer med {result.validation.rows} bogføringer: "
+                   f"{result.errors} fejl og {result.warnings} advarsler. Projektmappen er skrevet til "
+                   f"{output.name}; se arket Konsolidering.", title="IT-budget", buttons="ok", mode="info")
+
+
+SCRIPTS = [Valider, Opdater, Konsolider]

@@ -38,7 +38,14 @@ _DEFAULTS = {
 }
 
 
-def configure_environment(master: str | os.PathLike | None = None) -> None:
+#: Environment variables naming finance's consolidation folder and outputs (``Konsolider``).
+ENV_RETURNS, ENV_OUTPUT, ENV_LISTS = "ITBUDGET_RETURNS", "ITBUDGET_OUTPUT", "ITBUDGET_LISTS"
+
+
+def configure_environment(master: str | os.PathLike | None = None, *,
+                          returns: str | os.PathLike | None = None,
+                          output: str | os.PathLike | None = None,
+                          lists: str | os.PathLike | None = None) -> None:
     """Set the environment xlwings and xlwings Server read at import."""
     if "xlwings" in sys.modules and not getattr(sys.modules["xlwings"], "on_server", False):
         raise ItbudgetError(
@@ -57,6 +64,9 @@ def configure_environment(master: str | os.PathLike | None = None) -> None:
     if master is not None:
         from udfs.masterdata import ENV_MASTER
         os.environ[ENV_MASTER] = str(Path(master).resolve())
+    for key, value in ((ENV_RETURNS, returns), (ENV_OUTPUT, output), (ENV_LISTS, lists)):
+        if value is not None:
+            os.environ[key] = str(Path(value).resolve())
 
 
 def _skip_pyodide_probe() -> None:
@@ -74,9 +84,44 @@ def _skip_pyodide_probe() -> None:
         sys.modules["pyodide"] = None
 
 
-def build_app(master: str | os.PathLike | None = None):
-    """The FastAPI app (ASGI) of the add-in; master data from ``master`` if given."""
-    configure_environment(master)
+async def _on_access_denied(request, exc):
+    from fastapi.responses import PlainTextResponse
+
+    return PlainTextResponse(str(exc)[:1000], status_code=403)
+
+
+async def _on_user_error(request, exc):
+    # Replaces xlwings Server's handler, which logs the message: ours can quote cells
+    # ("fandt: ..."), and the log must never hold booking contents. The gate logs the 400.
+    from fastapi.responses import PlainTextResponse
+
+    return PlainTextResponse(str(exc)[:1000], status_code=400)
+
+
+async def _on_bug(request, exc):
+    # A bug: log its type only (its text may quote cells); the user gets a Danish 500.
+    import logging
+
+    from fastapi.responses import PlainTextResponse
+
+    logging.getLogger("itbudget.server").error("Intern fejl: %s i %s", type(exc).__name__,
+                                               request.url.path)
+    return PlainTextResponse("Der opstod en intern fejl i IT-budget-serveren. Kontakt IT-staben.",
+                             status_code=500)
+
+
+def build_app(master: str | os.PathLike | None = None, access=None, **folders):
+    """The add-in as an ASGI app: xlwings Server behind :class:`addin.gate.Gate`.
+
+    ``master`` is the server's master data; ``access`` an
+    :class:`addin.gate.AccessSettings` (default: from the environment, which
+    refuses to start without an authentication mode); ``folders`` are
+    ``returns``, ``output`` and ``lists`` for the ``Konsolider`` script.
+    """
+    from .gate import AccessSettings, Gate, arity
+
+    configure_environment(master, **folders)
+    settings = access if access is not None else AccessSettings.from_environment()
     try:
         import xlwings_server  # noqa: F401
     except ModuleNotFoundError:
@@ -99,7 +144,16 @@ def build_app(master: str | os.PathLike | None = None):
     # xlwings Server puts the project dir on sys.path for user overrides; our
     # package dir must not shadow top-level modules.
     sys.path[:] = [p for p in sys.path if p != str(ADDIN_DIR) or p in before]
-    return app
+    from xlwings import XlwingsError
+
+    from itbudget.errors import AccessDenied
+
+    # A holder asking about another holder's data: 403 with the Danish message.
+    app.add_exception_handler(AccessDenied, _on_access_denied)
+    app.add_exception_handler(XlwingsError, _on_user_error)
+    app.add_exception_handler(Exception, _on_bug)
+    return Gate(app, settings, functions={f.__name__: arity(f) for f in udfs.FUNCTIONS},
+                scripts={s.__xlscript__["name"] for s in scripts.SCRIPTS})
 
 
 def app_from_environment():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from itbudget import access
 from itbudget.bookings import BOOKINGS_SHEET
 from itbudget.errors import UnusableInput
 from itbudget.master import OPTIONAL_SHEETS, SHEETS, master_from_rows
@@ -77,11 +78,15 @@ def validate_book(book, *, report: bool = True) -> Outcome:
     sheet = _sheet(book, BOOKINGS_SHEET)
     if sheet is None:
         raise UnusableInput(f"{book.name}: arket '{BOOKINGS_SHEET}' mangler.")
-    master = book_master(book)
+    principal = access.current()
+    full = book_master(book)
+    master = access.master_for(full, principal)
     values = sheet_values(sheet)
     hi = header_index(values)
     result = validate_rows(values, master, central_coverage=not master.scope,
                            sheet=sheet.name)
+    # Refuse before anything is written: a holder validates only its own cost centres.
+    access.check_cost_centres(result.ledger.frame["cost_centre"].to_numpy(), full, principal)
     header = values[hi] if values else []
     last_filled = max((j for j, v in enumerate(header) if v not in (None, "")), default=-1)
     status_j = _column_of(header, STATUS_HEADER)
@@ -189,5 +194,76 @@ def summary_text(outcome: Outcome) -> str:
             f"{outcome.warnings} advarsler. Se kolonnen Status og arket {REPORT_SHEET}.")
 
 
-__all__ = ["Outcome", "REPORT_SHEET", "book_master", "format_kr", "report_rows", "sheet_values",
+CONSOLIDATION_SHEET = "Konsolidering"
+_W = 8
+
+
+def _pad(row: list) -> list:
+    return (list(row) + [""] * _W)[:_W]
+
+
+def consolidation_rows(c, output, lists=None, when: dt.datetime | None = None) -> list[list]:
+    """The ``Konsolidering`` sheet's cells: what finance needs to see after a run.
+
+    Totals, central lines, workstation costs, findings counted per rule, the
+    files that could not be used, and where the workbook was written. ``c`` is
+    an :class:`itbudget.consolidation.Consolidation`. File names and messages
+    are written as text, never as formulas.
+    """
+    when = when or dt.datetime.now()
+    statuses = [s.status for s in c.sources]
+    rows = [
+        ["Konsolidering", ""],
+        ["Kørt", when.strftime("%d-%m-%Y %H:%M")],
+        ["Konsolideringsprojektmappe", safe_text(str(output))],
+        ["Forbrugslister", safe_text(str(lists)) if lists else "(ikke bestilt)"],
+        ["Filer læst", statuses.count("ok"), "Kan ikke bruges", statuses.count("unreadable"),
+         "Sprunget over", statuses.count("skipped")],
+        ["Bogføringer", c.validation.rows, "Fejl", c.errors, "Advarsler", c.warnings],
+        ["Bogført i alt (kr.)", _kr(c.total_booked)],
+        [""],
+        ["Centrale budgetlinjer"],
+        ["Budgetlinje", "Navn", "Budget", "Disponeret", "Brugt", "Rest", "Udækket",
+         "Fordeles pr. arbejdsplads"],
+    ]
+    for r in c.central.itertuples(index=False):
+        rows.append([safe_text(r.line), safe_text(r.name), _kr(r.budget), _kr(r.commitments),
+                     _kr(r.used), _kr(r.remaining), _kr(r.uncovered),
+                     "ja" if r.per_workstation else "nej"])
+    rows += [[""], ["Pris pr. arbejdsplads"],
+             ["Aftaleholder", "Navn", "Arbejdspladser", "Hjemmearbejdspladser", "Direkte",
+              "Fordelt", "I alt", "Pr. arbejdsplads"]]
+    for r in c.workstations.itertuples(index=False):
+        per = "" if r.per_workstation is None or r.per_workstation != r.per_workstation \
+            else _kr(r.per_workstation)
+        rows.append([safe_text(r.holder), safe_text(r.name), int(r.workstations),
+                     int(r.home_workstations), _kr(r.direct), _kr(r.allocated), _kr(r.total), per])
+    rows += [[""], ["Fund pr. regel"], ["Regel", "Alvor", "Antal"]]
+    findings = c.validation.findings
+    if len(findings):
+        counts = findings.groupby(["rule", "severity"]).size()
+        for (rule, severity), n in counts.items():
+            rows.append([rule, "Fejl" if severity == "error" else "Advarsel", int(n)])
+    else:
+        rows.append(["Ingen fund."])
+    bad = [s for s in c.sources if s.status == "unreadable"]
+    if bad:
+        rows += [[""], ["Filer, der ikke kunne bruges"], ["Fil", "Besked"]]
+        rows += [[safe_text(s.file), safe_text(s.message)] for s in bad]
+    return [_pad(r) for r in rows]
+
+
+def write_consolidation_summary(book, rows: list[list]) -> None:
+    """Replace the ``Konsolidering`` sheet's content (the sheet is the add-in's own)."""
+    sheet = _sheet(book, CONSOLIDATION_SHEET)
+    if sheet is None:
+        sheet = book.sheets.add(name=CONSOLIDATION_SHEET, after=book.sheets[len(book.sheets) - 1])
+    else:
+        sheet.clear()
+    sheet.range("A1").value = rows
+    sheet.range("A1").font.bold = True
+
+
+__all__ = ["CONSOLIDATION_SHEET", "Outcome", "REPORT_SHEET", "consolidation_rows",
+           "write_consolidation_summary", "book_master", "format_kr", "report_rows", "sheet_values",
            "summary_text", "validate_book", "write_report"]

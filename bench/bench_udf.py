@@ -77,7 +77,7 @@ def main() -> int:
     port = free_port()
     env = dict(os.environ)
     env.pop("XLWINGS_ON_SERVER", None)
-    proc = subprocess.Popen([sys.executable, "-m", "itbudget.cli", "serve", "--master", str(master_path),
+    proc = subprocess.Popen([sys.executable, "-m", "itbudget.cli", "serve", "--dev", "--master", str(master_path),
                              "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = []

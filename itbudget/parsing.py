@@ -29,6 +29,15 @@ _DANISH_MONTHS = {
 }
 
 
+def _as_float(values: np.ndarray) -> np.ndarray:
+    """Numbers as float64; an integer too large for a float becomes +-inf, not an OverflowError."""
+    try:
+        return values.astype(np.float64)
+    except OverflowError:
+        return np.array([float(v) if abs(v) < 2**1023 else (np.inf if v > 0 else -np.inf)
+                         for v in values], dtype=np.float64)
+
+
 def is_blank(values: Sequence[object]) -> np.ndarray:
     """True where a cell is empty: None, NaN, or text of only whitespace."""
     return np.fromiter(
@@ -97,7 +106,8 @@ def parse_amounts(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
 
     num_idx = np.flatnonzero(kinds == 1)
     if num_idx.size:
-        x = obj[num_idx].astype(np.float64) * 100.0
+        with np.errstate(over="ignore", invalid="ignore"):  # inf/NaN are "not ok", not warnings
+            x = _as_float(obj[num_idx]) * 100.0
         finite = np.isfinite(x) & (np.abs(x) <= MAX_AMOUNT_ORE)
         xr = np.round(np.where(finite, x, 0.0))
         whole = np.abs(x - xr) <= 1e-6 * np.maximum(1.0, np.abs(x))
@@ -160,7 +170,7 @@ def parse_dates(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
 
     s_idx = np.flatnonzero(kinds == 2)
     if s_idx.size:
-        serial = obj[s_idx].astype(np.float64)
+        serial = _as_float(obj[s_idx])
         good = np.isfinite(serial) & (serial >= 1) & (serial < 2958466)
         days = np.where(good, np.floor(serial), 0).astype(np.int64)
         out[s_idx] = np.where(good, _EXCEL_EPOCH + days, np.datetime64("NaT"))

@@ -98,6 +98,9 @@ def check_file(path: Path) -> None:
                 f"{name}: er ikke en gyldig Excel-projektmappe (.xlsx); "
                 "filen er beskadiget eller har en forkert filtype.")
         check_zip(path)
+    elif head.startswith(b"PK\x03\x04") and path.suffix.lower() not in CSV_SUFFIXES:
+        # .ods and .xlsb are zip packages too (and a .xls may be a renamed .xlsx).
+        check_zip(path)
 
 
 def check_zip(path: Path) -> None:

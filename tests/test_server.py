@@ -37,9 +37,10 @@ else:
 
     @pytest.fixture(scope="module")
     def client(master_path):
+        from addin.gate import AccessSettings
         from addin.server import build_app
 
-        return TestClient(build_app(master_path), raise_server_exceptions=False)
+        return TestClient(build_app(master_path, AccessSettings.dev()), raise_server_exceptions=False)
 
     def call(client, name, *args):
         return client.post("/xlwings/custom-functions-call", json=function_call(name, *args))
@@ -65,9 +66,12 @@ else:
         manifest = client.get("/manifest.xml").text
         assert 'DefaultValue="ITB"' in manifest and "IT-budget" in manifest
         scripts = {s["function_name"] for s in client.get("/xlwings/custom-scripts-meta.json").json()}
-        assert scripts == {"Valider", "Opdater"}
+        assert scripts == {"Valider", "Opdater", "Konsolider"}
         pane = client.get("/taskpane.html").text
         assert 'xw-click="Valider"' in pane and 'xw-click="Opdater"' in pane
+        assert 'xw-click="Konsolider"' in pane and 'id="itb-token"' in pane
+        auth_js = client.get("/static/js/auth.js").text  # ours, overriding xlwings Server's
+        assert "itbudgetToken" in auth_js and "Bearer " in auth_js
 
     def test_valider_over_http_with_server_master(client):
         rows = [HEADER, booking(Beløb=900), booking(Beløb="100,01"), [""] * 10,
@@ -107,6 +111,69 @@ else:
         r = call(client, name, *args)
         assert r.status_code == 400
         assert text in r.text
+
+    NA = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}  # as Office.js sends it
+    REF = {"type": "Error", "basicValue": "#REF!", "errorType": "Ref"}
+
+    @pytest.mark.parametrize("name,args,status,text", [
+        ("itb_valider", [[[""]]], 400, "område med en overskriftsrække"),
+        ("itb_valider", [[[]]], 400, "område med en overskriftsrække"),
+        ("itb_valider", ["Bogføringer"], 400, "ikke én værdi"),
+        ("itb_valider", [["a", "b"]], 400, "kolonneoverskrifterne mangler"),
+        ("itb_valider", [[HEADER, [[["dybt"]]]]], 200, "ITB001"),  # a cell that is a list
+        ("itb_valider", [[HEADER, "ikke en række"]], 400, "rektangulært"),
+        ("itb_valider", [[booking(), booking()]], 400, "kolonneoverskrifterne mangler"),  # no header row
+        ("itb_valider", [[[NA] * 10, booking()]], 400, "kolonneoverskrifterne mangler"),
+        ("itb_valider", [[HEADER, booking(Dato=NA, Beløb=REF, Konto=NA)]], 200, "ITB001"),
+        ("itb_valider", [[HEADER, [1]]], 200, "ITB001"),  # a short row
+        ("itb_valider", [[HEADER, booking(Beløb=1e308), booking(Beløb=-1e300),
+                          booking(Beløb=12345678901234567890)]], 200, "ITB001"),
+        ("itb_valider", [[HEADER, booking(Dato="31. februar 2026"), booking(Dato="i morgen")]], 200, "ITB001"),
+        ("itb_valider", [[HEADER, booking()], [[NA, REF]]], 400, "kan ikke genkendes"),
+        ("itb_valider", [], 400, "argumenter"),
+        ("itb_ean_gyldig", ["1", "2", "3"], 400, "argumenter"),
+        ("itb_rest", [NA, REF, [HEADER, booking()]], 400, "findes ikke i IT-kontoplanen"),
+        ("itb_daekket", ["1001", "2210", 1e308, [HEADER]], 400, "kan ikke læses"),
+        ("itb_daekket", ["1001", "2210", NA, [HEADER]], 400, "kan ikke læses"),
+        ("itb_pris_pr_arbejdsplads", [NA, [HEADER, booking()]], 400, "findes ikke i stamdata"),
+        ("itb_ean_aftaleholder", [NA], 400, "ikke et gyldigt EAN"),
+        ("itb_ean_gyldig", [NA], 200, "false"),
+        ("itb_ean_gyldig", [1e308], 200, "false"),
+    ])
+    def test_bad_input_is_a_danish_answer_never_a_500(client, name, args, status, text):
+        r = call(client, name, *args)
+        assert r.status_code == status, r.text
+        assert text in r.text
+        assert "Traceback" not in r.text and "Error(" not in r.text
+
+    def test_nan_and_infinity_amounts_are_findings(client):
+        body = json.dumps(function_call("itb_valider", [HEADER, booking(Beløb=float("nan")),
+                                                        booking(Beløb=float("inf"))]))
+        assert "NaN" in body and "Infinity" in body  # what a careless client could send
+        r = client.post("/xlwings/custom-functions-call", content=body,
+                        headers={"content-type": "application/json"})
+        assert r.status_code == 200
+        assert [c[0][:12] for c in r.json()["result"][1:]] == ["Fejl: ITB001"] * 2
+
+    @pytest.mark.parametrize("sheets,status,text", [
+        ({"Bogføringer": [[""]]}, 400, "kolonneoverskrifterne mangler"),
+        ({"Bogføringer": [booking()]}, 400, "kolonneoverskrifterne mangler"),
+        ({"Bogføringer": [HEADER, booking()], "Kontoplan": [["#REF!"]]}, 400, "Stamdata kan ikke bruges"),
+        ({"Bogføringer": [HEADER, ["#N/A"] * 10, booking(Beløb="1e400")]}, 200, "ITB001"),
+    ])
+    def test_bad_workbooks_for_the_valider_script(client, sheets, status, text):
+        full = dict(sheets)
+        if "Kontoplan" not in full:
+            full.update(small_master_sheets())
+        r = client.post("/xlwings/custom-scripts-call/Valider", json=book_payload(full))
+        assert r.status_code == status, r.text
+        assert text in r.text and "Traceback" not in r.text
+
+    def test_malformed_script_payload_is_400(client):
+        r = client.post("/xlwings/custom-scripts-call/Valider", json={"book": {}, "sheets": [{"name": "x"}]})
+        assert r.status_code == 400 and "mangler navn eller værdier" in r.text
+        r = client.post("/xlwings/custom-scripts-call/Konsolider", json=book_payload({"a": [[1]]}))
+        assert r.status_code == 400 and "ikke sat op til konsolidering" in r.text
 
     def _workbook(rows):
         sheets = {"Bogføringer": rows}
@@ -162,7 +229,7 @@ else:
         port = _free_port()
         env = dict(os.environ)
         env.pop("XLWINGS_ON_SERVER", None)  # serve must switch server mode on by itself
-        proc = subprocess.Popen([sys.executable, "-m", "itbudget.cli", "serve", "--master",
+        proc = subprocess.Popen([sys.executable, "-m", "itbudget.cli", "serve", "--dev", "--master",
                                  str(master_path), "--port", str(port)],
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:

@@ -20,7 +20,8 @@ from functools import wraps
 from stdnum import ean as gs1
 from xlwings import XlwingsError, arg, func
 
-from itbudget.errors import ItbudgetError
+from itbudget import access
+from itbudget.errors import AccessDenied, ItbudgetError
 from itbudget.parsing import clean_id, parse_amount
 from itbudget.statuses import header_index, is_covered, line_remaining, status_column, validate_rows
 
@@ -44,6 +45,8 @@ def _danish_errors(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
+        except AccessDenied:
+            raise  # the server answers 403 with its Danish message
         except ItbudgetError as exc:
             raise XlwingsError(str(exc)[:_MAX_MESSAGE]) from None
 
@@ -62,14 +65,40 @@ def _rows(value, what: str) -> list[list]:
         raise XlwingsError(f"{what} skal være et område med en overskriftsrække, ikke én værdi.")
     if not isinstance(value[0], (list, tuple)):
         value = [value]
-    return [list(r) for r in value]
+    if not all(isinstance(r, (list, tuple)) for r in value):
+        raise XlwingsError(f"{what} skal være et rektangulært område (rækker af celler).")
+    return [[_cell(c) for c in r] if not _PLAIN.issuperset(map(type, r)) else list(r)
+            for r in value]
+
+
+_PLAIN = {str, int, float, bool, type(None)}
+
+
+def _cell(value):
+    """One raw cell as the core reads it.
+
+    Office.js sends an error cell (``#N/A``, ``#REF!``) as
+    ``{"type": "Error", "basicValue": "#N/A"}`` and a data-type cell as a dict
+    with a ``basicValue``; the ``raw`` converter passes both through, so here
+    they become their text (an unreadable value, hence a finding).
+    """
+    if isinstance(value, dict):
+        value = value.get("basicValue", "")
+    return value if type(value) in _PLAIN else str(value)[:100]
 
 
 def _validate(bookings, stamdata):
-    master = resolve(stamdata)
+    """Validate as the request's principal may: a holder sees only its own data.
+
+    Returns the rows, the validation and the full master data (for access checks).
+    """
+    principal = access.current()
+    full = resolve(stamdata)
+    master = access.master_for(full, principal)
     rows = _rows(bookings, "Bogføringer")
     result = validate_rows(rows, master, central_coverage=not master.scope)
-    return rows, result
+    access.check_cost_centres(result.ledger.frame["cost_centre"].to_numpy(), full, principal)
+    return rows, result, full
 
 
 def _kr(ore: int) -> float:
@@ -83,7 +112,7 @@ def _kr(ore: int) -> float:
 @_danish_errors
 def itb_valider(bogfoeringer, *stamdata):
     """Validerer alle bogføringer på én gang og returnerer én kolonne af samme højde: 'Status' i overskriftsrækken, derefter 'OK' eller fx 'Fejl: ITB006 mangler 0,01 kr.' for hver række."""
-    rows, result = _validate(bogfoeringer, stamdata)
+    rows, result, _ = _validate(bogfoeringer, stamdata)
     col = status_column(result, len(rows), header_index(rows))
     return [[s] for s in col]
 
@@ -96,7 +125,8 @@ def itb_valider(bogfoeringer, *stamdata):
 @_danish_errors
 def itb_rest(omkostningssted, konto, bogfoeringer, *stamdata):
     """Restbudgettet i kr. på den budgetlinje, der dækker kontoen på omkostningsstedet: budget minus disponeret minus bogført i budgetåret."""
-    _, result = _validate(bogfoeringer, stamdata)
+    _, result, full = _validate(bogfoeringer, stamdata)
+    access.check_cost_centres([omkostningssted], full, access.current())
     _, remaining = line_remaining(result, omkostningssted, konto)
     return _kr(remaining)
 
@@ -112,8 +142,9 @@ def itb_daekket(omkostningssted, konto, beloeb, bogfoeringer, *stamdata):
     """SAND hvis beløbet har budgetmæssig dækning på budgetlinjen (kontoen på omkostningsstedet) oven i det, der allerede er bogført; ellers FALSK."""
     amount = parse_amount(beloeb)
     if amount is None:
-        raise XlwingsError(f"Beløb '{clean_id(beloeb)}' kan ikke læses som kr. og øre (fx 1.234,50).")
-    _, result = _validate(bogfoeringer, stamdata)
+        raise XlwingsError(f"Beløb '{clean_id(beloeb)[:40]}' kan ikke læses som kr. og øre (fx 1.234,50).")
+    _, result, full = _validate(bogfoeringer, stamdata)
+    access.check_cost_centres([omkostningssted], full, access.current())
     return is_covered(result, omkostningssted, konto, amount)
 
 
@@ -134,7 +165,7 @@ def itb_ean_aftaleholder(ean, *stamdata):
     code = clean_id(ean)
     if not itb_ean_gyldig(code):
         raise XlwingsError(f"EAN '{code}' er ikke et gyldigt EAN-nummer (13 cifre med korrekt kontrolciffer).")
-    return resolve(stamdata).holder_of_ean.get(code, "")
+    return access.master_for(resolve(stamdata), access.current()).holder_of_ean.get(code, "")
 
 
 @func(name="PRIS_PR_ARBEJDSPLADS", category=CATEGORY)
@@ -147,7 +178,8 @@ def itb_pris_pr_arbejdsplads(aftaleholder, bogfoeringer, *stamdata):
     from itbudget.consolidation import workstation_costs
 
     holder = clean_id(aftaleholder)
-    _, result = _validate(bogfoeringer, stamdata)
+    access.check_holder(holder, access.current())
+    _, result, _ = _validate(bogfoeringer, stamdata)
     master = result.ledger.master
     if holder not in master.holder_by_id:
         raise XlwingsError(f"Aftaleholder '{holder}' findes ikke i stamdata.")

@@ -1,16 +1,23 @@
-"""``itbudget serve --master STAMDATA [--host 127.0.0.1] [--port 8000] [--cert C --key K]``.
+"""``itbudget serve --master STAMDATA (--tokens FILE | --dev | Entra ID) [--returns DIR] ...``.
 
 Starts the Office.js add-in (xlwings Server, see :mod:`addin.server`). Plain
 HTTP is for development on this machine only: a host other than loopback
 needs a certificate and key, since Excel loads add-ins only over HTTPS and
-bookings must not cross a network in clear text. xlwings Server and uvicorn
-are an optional extra and are imported only here, after the environment that
-switches xlwings into server mode has been set.
+bookings must not cross a network in clear text. Every request must be
+authenticated (a token file, or Microsoft Entra ID configured through xlwings
+Server's ``XLWINGS_AUTH_*`` settings), except in development mode (``--dev``),
+which only listens on loopback and says so loudly. ``--returns`` names the
+folder of returned workbooks that finance's ``Konsolider`` script consolidates.
+``--new-token ROLE --name NAME`` prints a fresh token and its token-file entry.
+xlwings Server and uvicorn are an optional extra and are imported only here,
+after the environment that switches xlwings into server mode has been set.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -22,8 +29,21 @@ def register(sub) -> None:
     p = sub.add_parser("serve", help="start Excel-tilføjelsesprogrammet (xlwings Server)",
                        description="Starter Office.js-tilføjelsesprogrammet med funktionerne ITB.* og "
                                    "makroerne Valider og Opdater. Uden certifikat kun på 127.0.0.1.")
-    p.add_argument("--master", metavar="STAMDATA", required=True,
+    p.add_argument("--master", metavar="STAMDATA",
                    help="stamdata-projektmappen, som funktionerne bruger, når projektmappen ikke selv har stamdata")
+    p.add_argument("--tokens", metavar="FIL",
+                   help="tokenfil (TOML, JSON eller CSV: name, role, sha256) til login uden Microsoft 365")
+    p.add_argument("--dev", action="store_true",
+                   help="udviklingstilstand: intet login, kun på 127.0.0.1")
+    p.add_argument("--returns", metavar="MAPPE", help="mappen med returnerede projektmapper (Konsolider)")
+    p.add_argument("--output", metavar="OUT.xlsx",
+                   help="konsolideringsprojektmappen, som Konsolider skriver (standard: MAPPE/IT-konsolidering.xlsx)")
+    p.add_argument("--lists", metavar="MAPPE", help="mappe til forbrugslister fra Konsolider")
+    p.add_argument("--max-body-mb", type=float, default=20,
+                   help="største forespørgsel i MB (standard 20); større afvises med 413")
+    p.add_argument("--new-token", metavar="ROLLE",
+                   help="udskriv et nyt token og linjen til tokenfilen (rolle: finance eller holder:H03)")
+    p.add_argument("--name", default="", help="navn til --new-token (vises i loggen)")
     p.add_argument("--host", default="127.0.0.1", help="adresse at lytte på (standard 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (standard 8000)")
     p.add_argument("--cert", metavar="CERT", help="TLS-certifikat (PEM) til HTTPS")
@@ -43,6 +63,33 @@ def is_loopback(host: str) -> bool:
 
 def check_args(args) -> None:
     """Refuse unsafe or incomplete combinations with a Danish message (exit 2)."""
+    from addin.gate import entraid_configured
+
+    if not args.master:
+        raise UnusableInput("Angiv stamdata med --master STAMDATA.")
+    modes = [m for m, on in (("--dev", args.dev), ("--tokens", bool(args.tokens)),
+                             ("Entra ID", entraid_configured())) if on]
+    if len(modes) > 1:
+        raise UnusableInput(f"Vælg én adgangsform, ikke {' og '.join(modes)}.")
+    if not modes:
+        raise UnusableInput(
+            "Serveren kræver login: angiv --tokens FIL, eller sæt Microsoft Entra ID op "
+            "(XLWINGS_AUTH_PROVIDERS='[\"entraid\"]', XLWINGS_AUTH_ENTRAID_TENANT_ID, "
+            "XLWINGS_AUTH_ENTRAID_CLIENT_ID). Kun til udvikling på denne maskine: --dev. Se docs/addin.md.")
+    if args.dev and not is_loopback(args.host):
+        raise UnusableInput(f"--dev (intet login) er kun tilladt på 127.0.0.1, ikke på {args.host}.")
+    if entraid_configured() and not (os.environ.get("XLWINGS_AUTH_ENTRAID_TENANT_ID")
+                                     and os.environ.get("XLWINGS_AUTH_ENTRAID_CLIENT_ID")):
+        raise UnusableInput("Microsoft Entra ID kræver XLWINGS_AUTH_ENTRAID_TENANT_ID og "
+                            "XLWINGS_AUTH_ENTRAID_CLIENT_ID (se docs/addin.md).")
+    if args.tokens and not Path(args.tokens).is_file():
+        raise UnusableInput(f"--tokens: filen {args.tokens} findes ikke.")
+    if args.returns and not Path(args.returns).is_dir():
+        raise UnusableInput(f"--returns: mappen {args.returns} findes ikke.")
+    if (args.output or args.lists) and not args.returns:
+        raise UnusableInput("--output og --lists kræver --returns MAPPE.")
+    if not 0 < args.max_body_mb <= 1024:
+        raise UnusableInput(f"--max-body-mb {args.max_body_mb:g} skal være mellem 0 og 1024.")
     if bool(args.cert) != bool(args.key):
         raise UnusableInput("Angiv både --cert og --key for at bruge HTTPS.")
     if not args.cert and not is_loopback(args.host):
@@ -56,7 +103,21 @@ def check_args(args) -> None:
         raise UnusableInput(f"--port {args.port} er ikke en gyldig port (1-65535).")
 
 
+def _new_token(args) -> int:
+    from ..access import hash_token, new_token, parse_role
+
+    principal = parse_role(args.new_token, args.name or args.new_token)
+    token = new_token()
+    print(f"Token (giv det til brugeren, gem det ikke): {token}")
+    print("Linje til tokenfilen (TOML):")
+    print(f"[[token]]\nname = {json.dumps(principal.name, ensure_ascii=False)}\nrole = \"{principal.label}\"\n"
+          f'sha256 = "{hash_token(token)}"')
+    return 0
+
+
 def run(args) -> int:
+    if args.new_token:
+        return _new_token(args)
     check_args(args)
     from ..master import load_master
 
@@ -66,9 +127,28 @@ def run(args) -> int:
     except ModuleNotFoundError:
         raise ItbudgetError("Serveren er ikke installeret. Installér den med: "
                             "pip install 'itbudget[server]'") from None
+    from addin.gate import DEV, AccessSettings
     from addin.server import build_app
 
-    app = build_app(args.master)
+    max_body = int(args.max_body_mb * 1024 * 1024)
+    if args.dev:
+        access = AccessSettings.dev(max_body)
+    elif args.tokens:
+        access = AccessSettings.from_tokens(args.tokens, max_body)
+    else:
+        os.environ["ITBUDGET_MAX_BODY_MB"] = str(args.max_body_mb)
+        access = AccessSettings.from_environment()
+    app = build_app(args.master, access, returns=args.returns, output=args.output, lists=args.lists)
+    log = logging.getLogger("itbudget.server")
+    log.setLevel(logging.INFO)
+    if access.mode == DEV:
+        banner = ("UDVIKLINGSTILSTAND (--dev): INTET LOGIN. Alle forespørgsler får Økonomistabens "
+                  "adgang til alle aftaleholderes data. Kun til udvikling på denne maskine.")
+        log.warning(banner)
+        print("!" * 78 + "\n" + banner + "\n" + "!" * 78, file=sys.stderr)
+    else:
+        print(f"Login: tokenfil {Path(args.tokens).name} ({len(access.tokens)} tokens)."
+              if args.tokens else "Login: Microsoft Entra ID.", file=sys.stderr)
     scheme = "https" if args.cert else "http"
     print(f"IT-budget kører på {scheme}://{args.host}:{args.port} med stamdata "
           f"{Path(args.master).name} ({master.settings.municipality or 'kommune'}, "

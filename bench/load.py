@@ -1,0 +1,158 @@
+"""Concurrent ITB.VALIDER calls against ``itbudget serve`` on 127.0.0.1 (issue 8 item 5).
+
+Usage: ``XLWINGS_LICENSE_KEY=noncommercial python bench/load.py [--calls 50] [--rows 2000]``.
+Starts the server as a real process on a random free loopback port with a
+token file (so login is part of every call), fires ``--calls`` Office.js-shaped
+calls at once, each with its own bookings, and checks every answer against the
+core run in this process. Prints wall time, median and worst latency. Exit 1
+on any error or wrong answer. Only loopback addresses are ever used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for p in (ROOT / "tests", ROOT):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+HOST = "127.0.0.1"  # never anything but loopback
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    base: str
+    token: str
+    log: Path
+    proc: subprocess.Popen
+
+
+@contextlib.contextmanager
+def running_server(tmp: Path, timeout: float = 60):
+    """``itbudget serve --tokens`` on a free loopback port; yields a :class:`Server`."""
+    import httpx
+
+    from conftest import small_master_sheets, write_workbook
+    from itbudget.access import hash_token, new_token
+
+    master = write_workbook(tmp / "stamdata.xlsx", small_master_sheets())
+    token = new_token()
+    tokens = tmp / "tokens.toml"
+    tokens.write_text(f'[[token]]\nname = "Belastningstest"\nrole = "finance"\n'
+                      f'sha256 = "{hash_token(token)}"\n', encoding="utf-8")
+    port = free_port()
+    env = dict(os.environ)
+    env.pop("XLWINGS_ON_SERVER", None)
+    env.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    log = tmp / "server.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "itbudget.cli", "serve", "--master", str(master),
+                                 "--tokens", str(tokens), "--host", HOST, "--port", str(port)],
+                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
+    base = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(base + "/", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError("serveren stoppede:\n" + log.read_text(errors="replace")[-3000:])
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"serveren startede ikke inden for {timeout:.0f} s")
+            time.sleep(0.2)
+        yield Server(base, token, log, proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def expected_statuses(rows: list[list]) -> list[str]:
+    from conftest import small_master_sheets
+    from itbudget.master import master_from_rows
+    from itbudget.statuses import header_index, status_column, validate_rows
+
+    result = validate_rows(rows, master_from_rows(small_master_sheets()))
+    return status_column(result, len(rows), header_index(rows))
+
+
+async def _fire(server: Server, bodies: list[dict], per_call_timeout: float):
+    import httpx
+
+    limits = httpx.Limits(max_connections=len(bodies), max_keepalive_connections=len(bodies))
+    async with httpx.AsyncClient(timeout=per_call_timeout, limits=limits) as client:
+        async def one(body):
+            t = time.perf_counter()
+            r = await client.post(server.base + "/xlwings/custom-functions-call", json=body,
+                                  headers={"Authorization": f"Bearer {server.token}"})
+            return r, time.perf_counter() - t
+
+        return await asyncio.gather(*(one(b) for b in bodies), return_exceptions=True)
+
+
+def run_load(server: Server, calls: int = 50, rows: int = 2000, per_call_timeout: float = 120):
+    """Fire ``calls`` concurrent VALIDER calls; returns (wall seconds, latencies, problems)."""
+    from bench.bench_udf import make_rows
+    from officejs import function_call
+
+    tables = [make_rows(rows, seed=1000 + i) for i in range(calls)]
+    expected = [expected_statuses(t) for t in tables]
+    bodies = [function_call("itb_valider", t) for t in tables]
+    started = time.perf_counter()
+    answers = asyncio.run(_fire(server, bodies, per_call_timeout))
+    wall = time.perf_counter() - started
+    latencies, problems = [], []
+    for i, answer in enumerate(answers):
+        if isinstance(answer, BaseException):
+            problems.append(f"kald {i}: {type(answer).__name__}: {answer}")
+            continue
+        r, seconds = answer
+        latencies.append(seconds)
+        if r.status_code != 200:
+            problems.append(f"kald {i}: HTTP {r.status_code}: {r.text[:200]}")
+        elif [c[0] for c in r.json()["result"]] != expected[i]:
+            problems.append(f"kald {i}: forkert resultat")
+    return wall, latencies, problems
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--calls", type=int, default=50)
+    ap.add_argument("--rows", type=int, default=2000)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="itb-load-") as tmp, running_server(Path(tmp)) as server:
+        wall, lat, problems = run_load(server, args.calls, args.rows)
+    print(f"{args.calls} samtidige ITB.VALIDER-kald á {args.rows} rækker: {wall:.2f} s i alt, "
+          f"median {statistics.median(lat) * 1000:.0f} ms, længste {max(lat) * 1000:.0f} ms, "
+          f"{len(problems)} fejl")
+    for p in problems[:10]:
+        print("  " + p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

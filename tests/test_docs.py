@@ -1,0 +1,60 @@
+"""The docs stay honest: every command is documented in the README and has Danish help."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from itbudget.cli import COMMANDS, build_parser
+from itbudget.rules import RULES
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+RULES_DOC = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+
+
+def test_every_command_module_exists():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert sorted(sub.choices) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_in_the_readme(command):
+    assert re.search(rf"`itbudget {command}\b", README), f"README documents no 'itbudget {command}'"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    proc = subprocess.run([sys.executable, "-m", "itbudget.cli", command, "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "usage:" in proc.stdout
+    # Danish help: at least one word with æ, ø or å, or a common Danish word.
+    assert re.search(r"[æøå]|\b(og|fra|til|med|eller)\b", proc.stdout, re.IGNORECASE), proc.stdout
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_every_rule_is_documented_and_tested(rule):
+    assert f"| {rule.code} |" in RULES_DOC
+    assert (ROOT / "tests" / f"test_rules_{rule.code.lower()}.py").exists()
+
+
+def test_readme_has_exactly_the_two_setup_commands():
+    block = README.split("## Set-up", 1)[1].split("```", 2)[1]
+    commands = [line.split("#")[0].strip() for line in block.splitlines()[1:] if line.strip()]
+    assert commands == ["make demo", "make test"]
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^demo:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_unknown_command_is_a_danish_error_not_a_traceback():
+    proc = subprocess.run([sys.executable, "-m", "itbudget.cli", "nope"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "fejl i kommandoen" in proc.stderr and "Traceback" not in proc.stderr
