@@ -55,7 +55,8 @@ def bookings_frame(table: Table) -> pd.DataFrame:
         "file": np.full(n, table.file, dtype=object),
         "sheet": np.full(n, table.sheet, dtype=object),
         "row": table.rows.astype(np.int64),
-        "voucher": clean_ids(table.get("Bilag")),
+        # Vouchers, texts and invoice numbers are mostly unique: no factorising.
+        "voucher": clean_ids(table.get("Bilag"), distinct=False),
         "date": dates.astype("datetime64[s]"),
         "date_ok": date_ok,
         "date_raw": date_raw,
@@ -66,17 +67,16 @@ def bookings_frame(table: Table) -> pd.DataFrame:
         "amount_ok": amount_ok,
         "amount_raw": amount_raw,
         "amount_blank": is_blank(amount_raw),
-        "text": clean_ids(table.get("Tekst")),
+        "text": clean_ids(table.get("Tekst"), distinct=False),
         "supplier": clean_ids(table.get("Leverandør")),
-        "invoice_no": clean_ids(table.get("Fakturanr")),
+        "invoice_no": clean_ids(table.get("Fakturanr"), distinct=False),
         "ean": clean_ids(table.get("EAN")),
         "project": clean_ids(table.get("Projektnr")),
     }
-    frame = pd.DataFrame(data, columns=FRAME_COLUMNS)
-    for col in ("file", "sheet", "voucher", "cost_centre", "account", "text", "supplier",
-                "invoice_no", "ean", "project", "date_raw", "amount_raw"):
-        frame[col] = frame[col].astype(object)
-    return frame
+    # Explicit object dtype: pandas 3 would otherwise infer (and copy into) a string dtype.
+    columns = {k: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v
+               for k, v in data.items()}
+    return pd.DataFrame(columns, columns=FRAME_COLUMNS, copy=False)
 
 
 def empty_frame() -> pd.DataFrame:

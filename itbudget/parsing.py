@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from pandas._libs import lib
 
 #: Largest amount accepted on one booking: 10 billion kr. (keeps int64 sums safe).
 MAX_AMOUNT_ORE = 10**12
@@ -62,21 +63,49 @@ def _clean_one(v: object) -> str:
     return str(v).strip()
 
 
-def clean_ids(values: Sequence[object]) -> np.ndarray:
+def clean_ids(values: Sequence[object], *, distinct: bool = True) -> np.ndarray:
     """Identifiers as text: ``1001.0`` from a numeric cell becomes ``"1001"``.
 
     Cost centres, accounts, EANs and project numbers are codes, not numbers;
     Excel stores a typed ``1001`` as a float, and a CSV keeps leading zeros.
-    Codes repeat, so each distinct value is cleaned once.
+    Codes repeat, so each distinct value is cleaned once, and equal codes come
+    back as one shared string object (later joins then hash each once). With
+    ``distinct=False`` (a column of mostly unique values, such as invoice
+    numbers) an all-text or all-float column is cleaned value by value instead;
+    the result is the same.
     """
     obj = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
     if obj.dtype != object:
         obj = obj.astype(object)
+    if not distinct and len(obj):
+        out = _clean_uniques(obj, fallback=False)
+        if out is not None:
+            result = np.empty(len(obj), dtype=object)
+            result[:] = out
+            return result
     codes, uniques = pd.factorize(obj, use_na_sentinel=True)
     cleaned = np.empty(len(uniques) + 1, dtype=object)
-    cleaned[:-1] = [_clean_one(v) for v in uniques]
+    cleaned[:-1] = _clean_uniques(uniques)
     cleaned[-1] = ""  # code -1: None or NaN
     return cleaned[codes]
+
+
+def _clean_uniques(uniques: np.ndarray, fallback: bool = True) -> list[str] | None:
+    """:func:`_clean_one` over values, with fast paths for all-text and all-float columns.
+
+    Without ``fallback``, None when no fast path applies.
+    """
+    kind = lib.infer_dtype(uniques, skipna=False) if len(uniques) else "empty"
+    if kind == "string":
+        return [v.strip() for v in uniques]
+    if kind == "floating":
+        x = uniques.astype(np.float64)
+        whole = np.isfinite(x) & (np.floor(x) == x) & (np.abs(x) < 2.0**62)
+        # Only exact floats: str() of a NumPy float differs from that of a Python one.
+        if whole.all() and all(type(v) is float for v in uniques):
+            # str(int(v)) of every value, in one C loop.
+            return [str(v) for v in x.astype(np.int64).tolist()]
+    return [_clean_one(v) for v in uniques] if fallback else None
 
 
 def clean_id(value: object) -> str:
@@ -150,10 +179,46 @@ def parse_dates(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
     ``1. marts 2026``. Impossible dates such as ``31-02-2026`` are not ok.
     """
     n = len(values)
+    obj = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+    split = _distinct(obj)
+    if split is not None:
+        # A year has 365 days: parse each distinct value once, then spread.
+        codes, uniques = split
+        days = np.append(_parse_dates(uniques)[0], np.datetime64("NaT"))[codes]
+        return days, ~np.isnat(days)
+    return _parse_dates(obj)
+
+
+#: Columns shorter than this are parsed value by value; factorising would not pay.
+_DISTINCT_MIN_ROWS = 2048
+
+
+def _distinct(obj: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(codes, uniques)`` of a column that repeats heavily; code -1 is a missing value.
+
+    None when the column is short, mostly distinct, or holds equal values of
+    different types (``True == 1 == 1.0``, a NumPy datetime equal to a date),
+    which parse differently and must not be merged.
+    """
+    n = len(obj)
+    if n < _DISTINCT_MIN_ROWS:
+        return None
+    codes, uniques = pd.factorize(obj, use_na_sentinel=True)
+    if len(uniques) > n // 4:
+        return None
+    types = lib.map_infer(obj, type, convert=False)
+    unique_types = np.append(lib.map_infer(uniques, type, convert=False), None)
+    same = (codes < 0) | (types == unique_types[codes])
+    if not same.all():
+        return None
+    return codes, uniques
+
+
+def _parse_dates(obj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    n = len(obj)
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     if n == 0:
         return out, np.zeros(0, dtype=bool)
-    obj = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
     kinds = np.fromiter(
         # pd.NaT passes isinstance(date) but has no date: it is a missing value.
         ((1 if isinstance(v, dt.date) and v is not pd.NaT else 2 if (type(v) is float or type(v) is int)

@@ -229,39 +229,29 @@ def build_table(file: str, sheet: str, data: list[list], first_row: int,
         grid[:] = body  # one C-level copy; columns are then cheap views
     columns = {name: grid[:, j] for name, j in positions.items()}
     # A record needs at least one filled contract cell; blank rows are skipped.
-    filled = np.zeros(len(body), dtype=bool)
+    # Columns narrow the candidates in turn, so with a filled first column the
+    # cost is one pass over one column, not over every cell.
+    cand = np.arange(len(body))
     for col in columns.values():
-        # Element-wise comparison runs in C; whitespace-only text is rare and
-        # is checked only on the rows that look filled.
-        filled |= (col != "") & (col != None)  # noqa: E711
-    maybe = np.flatnonzero(filled)
-    if maybe.size:
-        for i in maybe[_only_whitespace(columns, maybe)]:
-            filled[i] = False
-    blank = int((~filled).sum())
+        if cand.size == 0:
+            break
+        sub = col[cand]
+        # Element-wise comparison runs in C; only text that is not empty is
+        # then checked for being nothing but whitespace.
+        empty = (sub == "") | (sub == None)  # noqa: E711
+        text = np.flatnonzero(~empty)
+        if text.size:
+            empty[text] = np.fromiter(
+                (type(v) is str and v.isspace() for v in sub[text]), dtype=bool, count=text.size)
+        cand = cand[empty]
+    filled = np.ones(len(body), dtype=bool)
+    filled[cand] = False
+    blank = int(cand.size)
     if blank:
         columns = {k: v[filled] for k, v in columns.items()}
         rows = rows[filled]
     return Table(file=file, sheet=sheet, columns=columns, rows=rows,
                  headers=[str(h) for h in header], blank_rows=blank)
-
-
-def _only_whitespace(columns: dict[str, np.ndarray], idx: np.ndarray) -> np.ndarray:
-    """Mask over ``idx``: rows holding nothing but whitespace text in every column.
-
-    Each column narrows the candidates, so the cost is one pass over one column.
-    """
-    cand = np.arange(idx.size)
-    for col in columns.values():
-        if cand.size == 0:
-            break
-        sub = col[idx[cand]]
-        keep = np.fromiter((v is None or (type(v) is str and (v == "" or v.isspace())) for v in sub),
-                           dtype=bool, count=sub.size)
-        cand = cand[keep]
-    mask = np.zeros(idx.size, dtype=bool)
-    mask[cand] = True
-    return mask
 
 
 def read_sheet(book, file: str, sheet: str, required: list[str],

@@ -89,9 +89,14 @@ def line_status(ledger: Ledger) -> pd.DataFrame:
     """Budget, booked, remaining and uncovered for every budget line in scope, in øre."""
     f = ledger.frame
     m = ledger.master
-    on = f[f["line"] != ""]
-    booked = on.groupby("line", sort=False)["amount"].sum()
-    uncovered = on.groupby("line", sort=False)["uncovered"].sum()
+    line = f["line"].to_numpy(dtype=object)
+    on = np.flatnonzero(line != "")
+    codes, keys = pd.factorize(line[on])
+    sums = np.zeros((2, len(keys)), dtype=np.int64)  # exact integer sums, no float weights
+    np.add.at(sums[0], codes, f["amount"].to_numpy()[on])
+    np.add.at(sums[1], codes, f["uncovered"].to_numpy()[on])
+    booked = dict(zip(keys, sums[0].tolist()))
+    uncovered = dict(zip(keys, sums[1].tolist()))
     cc_holder = {c.id: c.holder for c in m.cost_centres}
     rows = []
     for b in m.budget_lines:

@@ -1,0 +1,127 @@
+"""The fast paths of the core give exactly what the plain, value-by-value paths give.
+
+Parsing distinct values once, cleaning all-text or all-float columns in one go,
+skipping blank rows column by column, one stable sort for running totals and
+folding case once per distinct invoice number are optimisations only: each is
+compared here with a slow reference on inputs that mix types on purpose
+(``True == 1 == 1.0`` must not merge, NumPy floats print differently).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from itbudget.ledger import _running_total
+from itbudget.parsing import _DISTINCT_MIN_ROWS, _clean_one, _parse_dates, clean_ids, parse_dates
+from itbudget.reading import build_table
+from itbudget.rules.duplicates import _folded_codes
+
+CELLS = st.one_of(
+    st.none(), st.just(""), st.just("  "), st.just(" 1001 "), st.just("KN-7"), st.just("kn-7"),
+    st.just("ß"), st.just("SS"), st.booleans(), st.integers(-3, 3), st.just(1.0), st.just(1001.0),
+    st.just(2.5), st.just(-0.0), st.just(float("nan")), st.just(float("inf")), st.just(1e20),
+    st.just(np.float64(7.0)), st.just(46000.0), st.just("01-03-2026"), st.just("2026-13-01"),
+    st.just(dt.date(2026, 3, 1)), st.just(dt.datetime(2026, 3, 1, 12, 30)),
+    st.just(np.datetime64("2026-03-01")), st.text(max_size=4))
+
+SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.dtype == b.dtype and a.shape == b.shape and bool(np.all((a == b) | (np.isnat(a) & np.isnat(b))
+                                                                    if a.dtype.kind == "M" else a == b))
+
+
+@SLOW
+@given(st.lists(CELLS, min_size=1, max_size=12), st.integers(0, 2**16))
+def test_parse_dates_by_distinct_value_matches_value_by_value(cells, seed):
+    rng = np.random.default_rng(seed)
+    column = np.empty(_DISTINCT_MIN_ROWS + 100, dtype=object)
+    column[:] = [cells[i] for i in rng.integers(0, len(cells), column.size)]
+    fast, fast_ok = parse_dates(column)
+    slow, slow_ok = _parse_dates(column)
+    assert _same(fast, slow)
+    assert (fast_ok == slow_ok).all()
+
+
+def test_parse_dates_does_not_merge_true_with_serial_one():
+    # True == 1.0 in Python: merged, the bool would read as the serial date 1899-12-31.
+    column = np.array([1.0, True] * _DISTINCT_MIN_ROWS, dtype=object)
+    days, ok = parse_dates(column)
+    assert ok[0] and not ok[1]
+    assert days[0] == np.datetime64("1899-12-31")
+
+
+@SLOW
+@given(st.lists(CELLS, min_size=0, max_size=40))
+def test_clean_ids_fast_paths_match_clean_one(cells):
+    column = np.empty(len(cells), dtype=object)
+    column[:] = cells
+    # The reference cleans each distinct value (as pandas factorises: True == 1.0) with _clean_one.
+    codes, uniques = pd.factorize(column)
+    expected = [_clean_one(uniques[c]) if c >= 0 else "" for c in codes]
+    assert list(clean_ids(column)) == expected
+    assert list(clean_ids(column, distinct=False)) == expected
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=30))
+def test_clean_ids_all_float_column_matches_clean_one(values):
+    column = np.array(values, dtype=object)
+    expected = [_clean_one(v) for v in values]
+    assert list(clean_ids(column)) == expected
+    assert list(clean_ids(column, distinct=False)) == expected
+
+
+def test_clean_ids_numpy_floats_keep_their_own_text():
+    column = np.array([np.float64(7.0), 7.5], dtype=object)
+    assert list(clean_ids(column)) == [_clean_one(np.float64(7.0)), "7.5"]
+
+
+BLANKISH = st.sampled_from([None, "", " ", "\t", "x", 0.0, float("nan"), False, dt.date(2026, 1, 1)])
+
+
+@given(st.lists(st.lists(BLANKISH, min_size=3, max_size=3), max_size=25))
+def test_blank_rows_are_skipped_as_a_cell_by_cell_check_would(body):
+    data = [["Dato", "Konto", "Beløb"]] + body
+    table = build_table("t.xlsx", "Bogføringer", data, 1, ["Dato", "Konto", "Beløb"])
+
+    def blank(v):
+        return v is None or v == "" or (isinstance(v, str) and v.isspace())
+
+    kept = [i + 2 for i, r in enumerate(body) if not all(blank(v) for v in r)]
+    assert table.rows.tolist() == kept
+    assert table.blank_rows == len(body) - len(kept)
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5), st.integers(-50, 50), st.booleans()),
+                max_size=40))
+def test_running_total_matches_a_loop_in_date_then_source_order(rows):
+    keys = np.array([r[0] for r in rows], dtype=np.int64)
+    days = np.array([20000 + r[1] for r in rows], dtype=np.int64)
+    amounts = np.array([r[2] for r in rows], dtype=np.int64)
+    counted = np.array([r[3] for r in rows], dtype=bool)
+    got = _running_total(keys, days, amounts, counted)
+    expected = np.zeros(len(rows), dtype=np.int64)
+    for k in set(keys.tolist()):
+        total = 0
+        for i in sorted((i for i in range(len(rows)) if counted[i] and keys[i] == k),
+                        key=lambda i: (days[i], i)):
+            total += amounts[i]
+            expected[i] = total
+    assert got.tolist() == expected.tolist()
+
+
+@given(st.lists(st.sampled_from(["", "KN-1", "kn-1", "Kn-1", "ß", "SS", "ss", "a\x1fb", "A", "b"]),
+                max_size=30))
+def test_invoice_keys_fold_case_like_casefold(values):
+    column = np.array(values, dtype=object)
+    codes, _, blank = _folded_codes(column)
+    for i, a in enumerate(values):
+        assert blank[i] == (a == "")
+        for j, b in enumerate(values):
+            assert (codes[i] == codes[j]) == (a.casefold() == b.casefold())
