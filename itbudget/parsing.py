@@ -11,6 +11,7 @@ rounding error of a whole øre.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Sequence
 
 import numpy as np
@@ -214,6 +215,35 @@ def _distinct(obj: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     return codes, uniques
 
 
+#: Up to this many text dates in a column are parsed one by one (same rules as the vectorised path).
+_FEW_TEXT_DATES = 64
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})$")
+_NAMED_DATE = re.compile(r"^(\d{1,2})\.?\s*([a-zæøå]+)\.?\s+(\d{4})$")
+
+
+def _text_date(text: str) -> np.datetime64:
+    """One typed date, by the same patterns as the vectorised text path; NaT if unreadable."""
+    t = text.strip().lower()
+    if m := _ISO_DATE.match(t):
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+    elif m := _DMY_DATE.match(t):
+        d, mo, y = m.group(1), m.group(2), m.group(3)
+    elif m := _NAMED_DATE.match(t):
+        d, y = m.group(1), m.group(3)
+        mo = _DANISH_MONTHS.get(m.group(2))
+        if mo is None:
+            return np.datetime64("NaT")
+    else:
+        return np.datetime64("NaT")
+    year = int(y) + (2000 if len(y) == 2 else 0)
+    try:
+        day = dt.date(year, int(mo), int(d))
+    except ValueError:
+        return np.datetime64("NaT")
+    return np.datetime64(day, "D")
+
+
 def _parse_dates(obj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(obj)
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
@@ -241,7 +271,10 @@ def _parse_dates(obj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out[s_idx] = np.where(good, _EXCEL_EPOCH + days, np.datetime64("NaT"))
 
     t_idx = np.flatnonzero(kinds == 3)
-    if t_idx.size:
+    if 0 < t_idx.size <= _FEW_TEXT_DATES:
+        # A handful of typed dates: pandas' per-call overhead would dominate.
+        out[t_idx] = np.array([_text_date(v) for v in obj[t_idx]], dtype="datetime64[D]")
+    elif t_idx.size:
         s = pd.Series(obj[t_idx], dtype=object).str.strip().str.lower()
         iso = s.str.extract(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
         dmy = s.str.extract(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})$")

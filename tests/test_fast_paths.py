@@ -125,3 +125,28 @@ def test_invoice_keys_fold_case_like_casefold(values):
         assert blank[i] == (a == "")
         for j, b in enumerate(values):
             assert (codes[i] == codes[j]) == (a.casefold() == b.casefold())
+
+
+TEXT_DATES = st.one_of(
+    st.sampled_from(["01-03-2026", "1.3.2026", "01/03/2026", "1-3-26", "2026-03-01",
+                     "2026-03-01 10:00:00", "1. marts 2026", "3 dec 2026", "31-02-2026", "29-02-2024",
+                     "2026-13-01", "1. foo 2026", " 05-06-2026 ", "01-01-1600", "9999-12-31", "x", ""]),
+    st.builds(lambda d, m, y, sep: f"{d}{sep}{m}{sep}{y}", st.integers(0, 40), st.integers(0, 14),
+              st.integers(0, 3000), st.sampled_from(["-", ".", "/"])),
+    st.text(alphabet="0123456789-./ marts", max_size=12))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(TEXT_DATES, min_size=1, max_size=60))
+def test_few_text_dates_parse_like_the_vectorised_path(values):
+    import itbudget.parsing as parsing
+
+    obj = np.array(values, dtype=object)
+    few = _parse_dates(obj)[0]
+    saved = parsing._FEW_TEXT_DATES
+    parsing._FEW_TEXT_DATES = 0
+    try:
+        many = _parse_dates(obj)[0]
+    finally:
+        parsing._FEW_TEXT_DATES = saved
+    assert ((few == many) | (np.isnat(few) & np.isnat(many))).all(), list(zip(values, few, many))
