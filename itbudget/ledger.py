@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from stdnum import ean as gs1
 
 from .master import MasterData
+from .parsing import is_ean
 
 
 @dataclass(frozen=True)
@@ -28,17 +28,6 @@ class Ledger:
 
     def __len__(self) -> int:
         return len(self.frame)
-
-
-def ean_is_valid(codes: pd.Series) -> np.ndarray:
-    """GS1 check of 13-digit EAN location numbers, once per distinct value."""
-    keys, uniq = pd.factorize(codes.to_numpy(dtype=object))
-    return _valid_eans(uniq, keys)
-
-
-def _valid_eans(uniq, keys: np.ndarray) -> np.ndarray:
-    verdict = [bool(type(c) is str and len(c) == 13 and c.isdigit() and gs1.is_valid(c)) for c in uniq]
-    return np.array(verdict + [False], dtype=bool)[keys]
 
 
 def _running_total(keys: np.ndarray, days: np.ndarray, amounts: np.ndarray,
@@ -99,7 +88,7 @@ def prepare(bookings: pd.DataFrame, master: MasterData, *, central_coverage: boo
     new: dict[str, np.ndarray] = {}
 
     cc_codes, cc_uniq = pd.factorize(cc)
-    cc_holder = {c.id: c.holder for c in master.cost_centres}
+    cc_holder = master.holder_of_cost_centre
     holder_u = [cc_holder.get(c) for c in cc_uniq]
     cc_known_u = np.array([h is not None for h in holder_u] + [False], dtype=bool)
     cc_known = cc_known_u[cc_codes]
@@ -185,7 +174,7 @@ def prepare(bookings: pd.DataFrame, master: MasterData, *, central_coverage: boo
     new["project_excess"] = _shortfall(amount, project_running, approved, on_project)
 
     ean_codes, ean_uniq = pd.factorize(np.asarray(col["ean"], dtype=object))
-    new["ean_valid"] = _valid_eans(ean_uniq, ean_codes)
+    new["ean_valid"] = _spread([is_ean(e) for e in ean_uniq], ean_codes, False, bool)
     holder_of_ean = master.holder_of_ean
     new["ean_holder"] = _spread([holder_of_ean.get(e, "") for e in ean_uniq], ean_codes, "")
 

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
-from stdnum import ean as gs1
 
 from .errors import MasterDataError, Problem, UnusableInput
-from .parsing import clean_id, parse_amount, parse_date
+from .parsing import clean_id, is_ean, parse_amount, parse_date
 from .reading import Table, find_sheet, open_workbook, read_sheet
 
 TEMPLATE_VERSION = 1
@@ -153,6 +152,10 @@ class MasterData:
     @cached_property
     def cost_centre_by_id(self) -> dict[str, CostCentre]:
         return {c.id: c for c in self.cost_centres}
+
+    @cached_property
+    def holder_of_cost_centre(self) -> dict[str, str]:
+        return {c.id: c.holder for c in self.cost_centres}
 
     @cached_property
     def account_by_id(self) -> dict[str, Account]:
@@ -368,7 +371,7 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData
         code, hid = c.text(r["EAN"]), c.text(r["Aftaleholder"])
         if not c.unique("EAN", code, "EAN", row, seen):
             continue
-        if not (len(code) == 13 and gs1.is_valid(code)):
+        if not is_ean(code):
             c.add("EAN", row, f"EAN '{code}' er ikke et gyldigt 13-cifret EAN-nummer (forkert kontrolciffer eller længde).")
         if hid not in holder_ids:
             c.add("EAN", row, f"EAN {code} peger på aftaleholder '{hid}', som ikke findes.")

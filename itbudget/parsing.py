@@ -16,6 +16,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from stdnum import ean as gs1
 from pandas._libs import lib
 
 #: Largest amount accepted on one booking: 10 billion kr. (keeps int64 sums safe).
@@ -316,6 +317,11 @@ def format_date(day: np.datetime64 | dt.date | None) -> str:
             return ""
         day = day.astype("datetime64[D]").astype(dt.date)
     return day.strftime("%d-%m-%Y")
+
+
+def is_ean(code: object) -> bool:
+    """A 13-digit GS1 location number (EAN) with the right check digit."""
+    return type(code) is str and len(code) == 13 and code.isdigit() and gs1.is_valid(code)
 
 
 def parse_amount(value: object) -> int | None:

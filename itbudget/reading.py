@@ -92,14 +92,14 @@ def check_file(path: Path) -> None:
                     f"{name}: projektmappen er krypteret eller beskyttet med adgangskode. "
                     "Fjern adgangskoden i Excel (Filer > Oplysninger > Beskyt projektmappe) "
                     "og send den igen.")
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        if not head.startswith(b"PK"):
-            raise UnusableInput(
-                f"{name}: er ikke en gyldig Excel-projektmappe (.xlsx); "
-                "filen er beskadiget eller har en forkert filtype.")
-        check_zip(path)
-    elif head.startswith(b"PK\x03\x04") and path.suffix.lower() not in CSV_SUFFIXES:
-        # .ods and .xlsb are zip packages too (and a .xls may be a renamed .xlsx).
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"} and not head.startswith(b"PK"):
+        raise UnusableInput(
+            f"{name}: er ikke en gyldig Excel-projektmappe (.xlsx); "
+            "filen er beskadiget eller har en forkert filtype.")
+    if head.startswith(b"PK") and suffix not in CSV_SUFFIXES:
+        # Every zip package (.xlsx, .xlsm, .ods, .xlsb, a renamed .xls) is
+        # checked for parts that would inflate beyond the limits.
         check_zip(path)
 
 

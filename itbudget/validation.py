@@ -97,7 +97,7 @@ def line_status(ledger: Ledger) -> pd.DataFrame:
     np.add.at(sums[1], codes, f["uncovered"].to_numpy()[on])
     booked = dict(zip(keys, sums[0].tolist()))
     uncovered = dict(zip(keys, sums[1].tolist()))
-    cc_holder = {c.id: c.holder for c in m.cost_centres}
+    cc_holder = m.holder_of_cost_centre
     rows = []
     for b in m.budget_lines:
         key = f"D:{b.cost_centre}/{b.account}"
