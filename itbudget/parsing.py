@@ -180,7 +180,6 @@ def parse_dates(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
     ``01/03/2026``, ``1-3-26``, ``2026-03-01`` (with or without a time) and
     ``1. marts 2026``. Impossible dates such as ``31-02-2026`` are not ok.
     """
-    n = len(values)
     obj = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
     split = _distinct(obj)
     if split is not None:

@@ -19,7 +19,7 @@ from .bookings import read_bookings
 from .errors import TemplateVersionError, UnusableInput
 from .ledger import Ledger, prepare
 from .master import READABLE_TEMPLATE_VERSIONS, MasterData, load_master
-from .rules import RULES, Hits
+from .rules import RULES
 
 FINDING_COLUMNS = ["file", "sheet", "row", "voucher", "rule", "severity", "message", "position"]
 LINE_COLUMNS = ["holder", "cost_centre", "account", "central_line", "budget", "commitments",
