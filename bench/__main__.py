@@ -212,7 +212,7 @@ def issue_measure(table: Table, generate, n_holders: int, work: Path, runs: int)
     import openpyxl
     import python_calamine as pc
 
-    from itbudget.demo import write_master_workbook
+    from workbook_templates.stamdata import write_master_workbook
 
     demo = generate.municipality(10_000)
     master = write_master_workbook(generate.scaled_master_sheets(demo, n_holders), work / "stamdata_i.xlsx")

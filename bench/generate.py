@@ -13,7 +13,8 @@ from pathlib import Path
 import xlsxwriter
 
 from itbudget.bookings import BOOKING_HEADERS
-from itbudget.demo import build_demo, write_master_workbook
+from itbudget.demo import build_demo
+from workbook_templates.stamdata import write_master_workbook
 
 
 def municipality(n_bookings: int, seed: int = 2026):

@@ -29,7 +29,7 @@ from stdnum import ean as gs1
 
 from .bookings import BOOKING_HEADERS
 from .master import MasterData, master_from_rows
-from .writing import atomic_path, atomic_write_bytes, safe_text
+from .writing import atomic_write_bytes, safe_text
 
 YEAR = 2026
 SAVINGS_TARGET_KR = 4_000_000
@@ -538,30 +538,3 @@ def write_bookings_csv(rows: list[list], path: Path | str, *, encoding: str = "c
     atomic_write_bytes(path, buf.getvalue().encode(encoding, errors="replace"))
     return Path(path)
 
-
-def write_master_workbook(sheets: dict[str, list[list]], path: Path | str) -> Path:
-    """Write master data sheets (header row first) to an .xlsx, atomically.
-
-    Text goes into string cells (never a formula); dates get a Danish date format.
-    """
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for i, r in enumerate(rows, start=1):
-            for j, v in enumerate(r, start=1):
-                if v is None:
-                    continue
-                cell = ws.cell(row=i, column=j)
-                if isinstance(v, str):
-                    cell.value = v
-                    cell.data_type = "s"
-                else:
-                    cell.value = v
-                    if isinstance(v, dt.date):
-                        cell.number_format = "dd-mm-yyyy"
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return Path(path)

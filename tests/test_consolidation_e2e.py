@@ -11,7 +11,8 @@ from conftest import booking, write_workbook
 from itbudget.bookings import BOOKING_HEADERS
 from itbudget.cli import main
 from itbudget.consolidation import consolidate_dir
-from itbudget.demo import build_demo, write_bookings_csv, write_master_workbook
+from itbudget.demo import build_demo, write_bookings_csv
+from workbook_templates.stamdata import write_master_workbook
 from itbudget.parsing import parse_amount, parse_date
 
 

@@ -13,7 +13,8 @@ from conftest import frame_of
 from stdnum import ean as gs1
 
 from itbudget.bookings import BOOKING_HEADERS, read_bookings
-from itbudget.demo import Demo, build_demo, write_bookings_csv, write_master_workbook
+from itbudget.demo import Demo, build_demo, write_bookings_csv
+from workbook_templates.stamdata import write_master_workbook
 from itbudget.master import load_master
 from itbudget.validation import validate
 
