@@ -36,6 +36,7 @@ logger = logging.getLogger("itbudget.server")
 DEV, TOKENS, ENTRAID = "dev", "tokens", "entraid"
 #: Default payload cap: a 50,000-row bookings table is about 8 MB of JSON.
 DEFAULT_MAX_BODY_MB = 20
+_DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_MB * 1024 * 1024
 _FUNCTIONS_PATH = "/xlwings/custom-functions-call"
 _SCRIPTS_PREFIX = "/xlwings/custom-scripts-call/"
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -48,20 +49,24 @@ class AccessSettings:
 
     mode: str
     tokens: dict[str, Principal] = field(default_factory=dict, repr=False)
-    max_body: int = DEFAULT_MAX_BODY_MB * 1024 * 1024
+    max_body: int = _DEFAULT_MAX_BODY
 
     @classmethod
     def dev(cls, max_body: int | None = None) -> "AccessSettings":
-        return cls(DEV, max_body=max_body or DEFAULT_MAX_BODY_MB * 1024 * 1024)
+        return cls(DEV, max_body=max_body or _DEFAULT_MAX_BODY)
 
     @classmethod
     def from_tokens(cls, path, max_body: int | None = None) -> "AccessSettings":
-        return cls(TOKENS, access.load_tokens(path), max_body or DEFAULT_MAX_BODY_MB * 1024 * 1024)
+        return cls(TOKENS, access.load_tokens(path), max_body or _DEFAULT_MAX_BODY)
 
     @classmethod
-    def from_environment(cls) -> "AccessSettings":
-        """``ITBUDGET_DEV=1``, ``ITBUDGET_TOKENS=FILE`` or Entra ID in ``XLWINGS_AUTH_PROVIDERS``."""
-        max_body = int(float(os.environ.get("ITBUDGET_MAX_BODY_MB") or DEFAULT_MAX_BODY_MB) * 1024 * 1024)
+    def from_environment(cls, max_body: int | None = None) -> "AccessSettings":
+        """``ITBUDGET_DEV=1``, ``ITBUDGET_TOKENS=FILE`` or Entra ID in ``XLWINGS_AUTH_PROVIDERS``.
+
+        The payload cap is ``max_body`` bytes, else ``ITBUDGET_MAX_BODY_MB``.
+        """
+        if max_body is None:
+            max_body = int(float(os.environ.get("ITBUDGET_MAX_BODY_MB") or DEFAULT_MAX_BODY_MB) * 1024 * 1024)
         modes = []
         if os.environ.get("ITBUDGET_DEV") == "1":
             modes.append(DEV)

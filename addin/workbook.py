@@ -17,7 +17,6 @@ from itbudget import access
 from itbudget.bookings import BOOKINGS_SHEET
 from itbudget.errors import UnusableInput
 from itbudget.master import OPTIONAL_SHEETS, SHEETS, master_from_rows
-from itbudget.parsing import format_kr
 from itbudget.reading import norm_header
 from itbudget.statuses import (MESSAGE_HEADER, STATUS_HEADER, header_index, row_messages,
                                row_statuses, validate_rows)
@@ -265,5 +264,5 @@ def write_consolidation_summary(book, rows: list[list]) -> None:
 
 
 __all__ = ["CONSOLIDATION_SHEET", "Outcome", "REPORT_SHEET", "consolidation_rows",
-           "write_consolidation_summary", "book_master", "format_kr", "report_rows", "sheet_values",
+           "write_consolidation_summary", "book_master", "report_rows", "sheet_values",
            "summary_text", "validate_book", "write_report"]

@@ -13,10 +13,7 @@ import argparse
 import datetime as dt
 import os
 import random
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,12 +39,6 @@ def make_rows(n: int, seed: int = 7) -> list[list]:
     return rows
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=10_000)
@@ -61,7 +52,7 @@ def main() -> int:
     from conftest import small_master_sheets, write_workbook
     from itbudget.master import master_from_rows
     from itbudget.statuses import header_index, status_column, validate_rows
-    from officejs import function_call
+    from officejs import function_call, serve_on_loopback
 
     rows = make_rows(args.rows)
     master = master_from_rows(small_master_sheets())
@@ -72,40 +63,23 @@ def main() -> int:
         expected = status_column(result, len(rows), header_index(rows))
         core.append(time.perf_counter() - t)
 
-    tmp = Path(tempfile.mkdtemp(prefix="itb-bench-"))
-    master_path = write_workbook(tmp / "stamdata.xlsx", small_master_sheets())
-    port = free_port()
-    env = dict(os.environ)
-    env.pop("XLWINGS_ON_SERVER", None)
-    proc = subprocess.Popen([sys.executable, "-m", "itbudget.cli", "serve", "--dev", "--master", str(master_path),
-                             "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = []
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-            if time.monotonic() > deadline or proc.poll() is not None:
-                print("serveren startede ikke", file=sys.stderr)
-                return 1
-        body = function_call("itb_valider", rows)
-        with httpx.Client(timeout=120) as client:
-            client.post(base + "/xlwings/custom-functions-call", json=body)  # warm the master cache
-            for _ in range(args.runs):
-                t = time.perf_counter()
-                r = client.post(base + "/xlwings/custom-functions-call", json=body)
-                server.append(time.perf_counter() - t)
-                assert r.status_code == 200, r.text[:500]
-                assert [c[0] for c in r.json()["result"]] == expected
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        shutil.rmtree(tmp, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="itb-bench-") as tmp:
+        master_path = write_workbook(Path(tmp) / "stamdata.xlsx", small_master_sheets())
+        try:
+            with serve_on_loopback("--dev", "--master", str(master_path), log=Path(tmp) / "server.log") as base:
+                body = function_call("itb_valider", rows)
+                with httpx.Client(timeout=120) as client:
+                    client.post(base + "/xlwings/custom-functions-call", json=body)  # warm the master cache
+                    for _ in range(args.runs):
+                        t = time.perf_counter()
+                        r = client.post(base + "/xlwings/custom-functions-call", json=body)
+                        server.append(time.perf_counter() - t)
+                        assert r.status_code == 200, r.text[:500]
+                        assert [c[0] for c in r.json()["result"]] == expected
+        except RuntimeError as e:
+            print(e, file=sys.stderr)
+            return 1
 
     mc, ms = statistics.median(core), statistics.median(server)
     if args.json:

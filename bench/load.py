@@ -13,10 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,13 +25,7 @@ for p in (ROOT / "tests", ROOT):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-HOST = "127.0.0.1"  # never anything but loopback
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+from officejs import serve_on_loopback  # noqa: E402
 
 
 @dataclass
@@ -42,14 +33,11 @@ class Server:
     base: str
     token: str
     log: Path
-    proc: subprocess.Popen
 
 
 @contextlib.contextmanager
 def running_server(tmp: Path, timeout: float = 60):
     """``itbudget serve --tokens`` on a free loopback port; yields a :class:`Server`."""
-    import httpx
-
     from conftest import small_master_sheets, write_workbook
     from itbudget.access import hash_token, new_token
 
@@ -58,37 +46,9 @@ def running_server(tmp: Path, timeout: float = 60):
     tokens = tmp / "tokens.toml"
     tokens.write_text(f'[[token]]\nname = "Belastningstest"\nrole = "finance"\n'
                       f'sha256 = "{hash_token(token)}"\n', encoding="utf-8")
-    port = free_port()
-    env = dict(os.environ)
-    env.pop("XLWINGS_ON_SERVER", None)
-    env.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     log = tmp / "server.log"
-    with open(log, "wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "itbudget.cli", "serve", "--master", str(master),
-                                 "--tokens", str(tokens), "--host", HOST, "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
-    base = f"http://{HOST}:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if httpx.get(base + "/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError("serveren stoppede:\n" + log.read_text(errors="replace")[-3000:])
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"serveren startede ikke inden for {timeout:.0f} s")
-            time.sleep(0.2)
-        yield Server(base, token, log, proc)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    with serve_on_loopback("--master", str(master), "--tokens", str(tokens), log=log, timeout=timeout) as base:
+        yield Server(base, token, log)
 
 
 def expected_statuses(rows: list[list]) -> list[str]:

@@ -30,7 +30,7 @@ from typing import Iterable, Iterator
 
 from .errors import AccessDenied, UnusableInput
 from .master import MasterData
-from .parsing import clean_ids
+from .parsing import clean_id, clean_ids
 
 FINANCE = "finance"
 HOLDER = "holder"
@@ -216,7 +216,7 @@ def check_holder(holder: object, principal: Principal | None) -> None:
     """Refuse a question about another budget holder."""
     if principal is None or principal.is_finance:
         return
-    hid = str(clean_ids([holder])[0])
+    hid = clean_id(holder)
     if hid != principal.holder:
         raise _refuse(principal, f"aftaleholder '{hid[:40]}' er en anden aftaleholder")
 

@@ -30,6 +30,12 @@ def id_order_key(holder_id: str) -> tuple:
     return (tuple(key), holder_id)
 
 
+def round_div(n: int, d: int) -> int:
+    """n / d (d > 0) rounded to the nearest integer, halves away from zero: a mean in whole øre."""
+    q = (2 * abs(n) + d) // (2 * d)
+    return -q if n < 0 else q
+
+
 def largest_remainder(total_ore: int, weights: dict[str, int]) -> dict[str, int]:
     """Split ``total_ore`` over ``weights`` in whole øre; the shares sum to ``total_ore``.
 

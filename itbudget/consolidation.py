@@ -24,7 +24,6 @@ consumption lists are written by :mod:`workbook_templates.consolidation`.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import importlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,9 +32,10 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .allocation import id_order_key, largest_remainder
+from .allocation import id_order_key, largest_remainder, round_div
 from .bookings import concat, empty_frame, read_bookings
 from .errors import ItbudgetError, UnusableInput
+from .invoices import InvoiceReport, check_invoices, report_dict
 from .master import MasterData, Settings, load_master
 from .parsing import clean_id, ore_to_kr_str
 from .reading import find_sheet, read_sheet
@@ -126,7 +126,7 @@ def _classify(path: Path, exclude: set[Path]) -> str | None:
         return "stamdata eller resultatfil; sprunget over."
     suffix = path.suffix.lower()
     if suffix in INVOICE_SUFFIXES:
-        return "e-faktura (XML); ikke kontrolleret (fakturakontrollen er ikke installeret)."
+        return "e-faktura (XML); ikke kontrolleret."
     if suffix not in BOOKING_SUFFIXES:
         return f"ikke en projektmappe eller CSV-fil ('{path.suffix or name}'); sprunget over."
     return None
@@ -242,7 +242,7 @@ class Consolidation:
     savings: dict
     total_booked: int
     pooled: int
-    invoices: object = None
+    invoices: InvoiceReport | None = None
 
     @property
     def ledger(self) -> pd.DataFrame:
@@ -272,13 +272,8 @@ class Consolidation:
     @property
     def exit_code(self) -> int:
         """0 when nothing is wrong; 1 when a booking has an error or a file could not be used."""
-        return 1 if self.errors or self.unreadable or _invoice_errors(self.invoices) else 0
-
-
-def _round_div(n: int, d: int) -> int:
-    """n / d rounded to the nearest integer, halves away from zero."""
-    q = (2 * abs(n) + d) // (2 * d)
-    return -q if n < 0 else q
+        invoice_errors = self.invoices.errors if self.invoices is not None else 0
+        return 1 if self.errors or self.unreadable or invoice_errors else 0
 
 
 def workstation_costs(placed: pd.DataFrame, master: MasterData) -> tuple[pd.DataFrame, int]:
@@ -301,7 +296,7 @@ def workstation_costs(placed: pd.DataFrame, master: MasterData) -> tuple[pd.Data
         d = int(direct.get(h.id, 0))
         a = allocated.get(h.id, 0)
         rows.append((h.id, h.name, h.workstations, h.home_workstations, h.seats, d, a, d + a,
-                     _round_div(d + a, h.seats) if h.seats else None))
+                     round_div(d + a, h.seats) if h.seats else None))
     cols = ["holder", "name", "workstations", "home_workstations", "seats", "direct",
             "allocated", "total", "per_workstation"]
     out = pd.DataFrame([r[:-1] for r in rows], columns=cols[:-1])
@@ -428,33 +423,11 @@ def savings_status(placed: pd.DataFrame, master: MasterData) -> dict:
             "secured": secured, "secured_gap": target - secured, "measures": measures}
 
 
-def _invoice_module():
-    try:
-        return importlib.import_module("itbudget.invoices")
-    except ModuleNotFoundError as exc:
-        # Invoices are an optional part: without the module, XML files are listed as skipped.
-        if (exc.name or "").startswith("itbudget.invoices"):
-            return None
-        raise
-
-
-def _invoice_errors(result) -> int:
-    if result is None:
-        return 0
-    n = getattr(result, "errors", 0)
-    return int(n() if callable(n) else n)
-
-
 def check_invoice_sources(sources: list[Source], master: MasterData,
-                          bookings: pd.DataFrame | None) -> object:
-    """Invoices (XML files in the folder) checked by :mod:`itbudget.invoices`, if installed."""
+                          bookings: pd.DataFrame | None) -> InvoiceReport | None:
+    """Invoices (XML files in the folder) checked by :mod:`itbudget.invoices`; None without any."""
     paths = [s.path for s in sources if s.kind == "faktura"]
-    if not paths:
-        return None
-    module = _invoice_module()
-    if module is None or not hasattr(module, "check_invoices"):
-        return None
-    return module.check_invoices(paths, master, bookings=bookings)
+    return check_invoices(paths, master, bookings=bookings) if paths else None
 
 
 def consolidate(sources: list[Source], master: MasterData, *, invoices: bool = True) -> Consolidation:
@@ -548,8 +521,5 @@ def consolidation_dict(c: Consolidation) -> dict:
                          for m in c.savings["measures"]]},
     }
     if c.invoices is not None:
-        module = _invoice_module()
-        to_dict = getattr(module, "report_dict", None) if module else None
-        if to_dict is not None:
-            out["invoices"] = to_dict(c.invoices).get("invoices", [])
+        out["invoices"] = report_dict(c.invoices)["invoices"]
     return out

@@ -286,7 +286,15 @@ class _Collector:
 def load_master(path: Path | str) -> MasterData:
     """Read and check master data from a stamdata or an issued budget-holder workbook."""
     path = Path(path)
-    book = open_workbook(path)
+    return load_master_from_book(open_workbook(path), path.name)
+
+
+def load_master_from_book(book, file: str) -> MasterData:
+    """:func:`load_master` on a workbook already open (e.g. ``BookingsSource.book``).
+
+    Lets a caller that has read the bookings of an issued workbook take its
+    embedded master data without opening the file a second time.
+    """
     tables: dict[str, Table | None] = {}
     missing = []
     for sheet, (req, opt) in SHEETS.items():
@@ -297,13 +305,13 @@ def load_master(path: Path | str) -> MasterData:
             tables[sheet] = None
             continue
         try:
-            tables[sheet] = read_sheet(book, path.name, name, req, opt)
+            tables[sheet] = read_sheet(book, file, name, req, opt)
         except UnusableInput as exc:
-            raise MasterDataError([Problem(path.name, sheet, None, str(exc))]) from None
+            raise MasterDataError([Problem(file, sheet, None, str(exc))]) from None
     if missing:
-        raise MasterDataError([Problem(path.name, s, None, f"arket '{s}' mangler i stamdata.")
+        raise MasterDataError([Problem(file, s, None, f"arket '{s}' mangler i stamdata.")
                                for s in missing])
-    return master_from_tables(tables, path.name)
+    return master_from_tables(tables, file)
 
 
 def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData:

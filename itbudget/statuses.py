@@ -14,11 +14,11 @@ from typing import Sequence
 
 import numpy as np
 
-from .bookings import BOOKING_HEADERS, OPTIONAL_HEADERS, REQUIRED_HEADERS, bookings_frame
+from .bookings import OPTIONAL_HEADERS, REQUIRED_HEADERS, bookings_frame
 from .errors import UnusableInput
 from .master import MasterData
 from .parsing import clean_id, format_kr
-from .reading import build_table
+from .reading import HEADER_SCAN_ROWS, _locate_header, build_table
 from .rules import RULES
 from .validation import Validation, validate
 
@@ -108,15 +108,10 @@ def status_column(result: Validation, height: int, header_index: int = 0,
 
 
 def header_index(rows: Sequence[Sequence[object]]) -> int:
-    """The index of the bookings header row in a 2-D list (as the reader finds it)."""
-    wanted = {h.casefold() for h in BOOKING_HEADERS}
-    best, hits_best = 0, 0
-    for i, row in enumerate(rows[:30]):
-        cells = row if isinstance(row, (list, tuple)) else [row]
-        hits = sum(1 for v in cells if isinstance(v, str) and v.strip().casefold() in wanted)
-        if hits > hits_best:
-            best, hits_best = i, hits
-    return best
+    """The index of the bookings header row in a 2-D list, found as the reader finds it."""
+    data = [r if isinstance(r, (list, tuple)) else [r] for r in rows[:HEADER_SCAN_ROWS]]
+    hi = _locate_header(data, REQUIRED_HEADERS, OPTIONAL_HEADERS)
+    return 0 if hi is None else hi
 
 
 def line_remaining(result: Validation, cost_centre: object, account: object) -> tuple[str, int]:

@@ -18,7 +18,7 @@ import pandas as pd
 from .bookings import read_bookings
 from .errors import TemplateVersionError, UnusableInput
 from .ledger import Ledger, prepare
-from .master import READABLE_TEMPLATE_VERSIONS, MasterData, load_master
+from .master import READABLE_TEMPLATE_VERSIONS, MasterData, load_master, load_master_from_book
 from .rules import RULES
 
 FINDING_COLUMNS = ["file", "sheet", "row", "voucher", "rule", "severity", "message", "position"]
@@ -151,13 +151,13 @@ def validate_file(path: Path | str, master_path: Path | str | None = None) -> Va
         master = load_master(master_path)
         central = True
         if source.is_issued_workbook:
-            embedded = load_master(path)
+            embedded = load_master_from_book(source.book, path.name)
             check_template_version(embedded, path.name)
             if embedded.scope:
                 master = master.for_holder(embedded.scope)
                 central = False
     elif source.is_issued_workbook:
-        master = load_master(path)
+        master = load_master_from_book(source.book, path.name)
         check_template_version(master, path.name)
         central = not master.scope
     else:

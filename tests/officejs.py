@@ -1,5 +1,6 @@
-"""Test helpers for the add-in: Office.js-shaped payloads, and running a test
-module in its own process with xlwings in server mode.
+"""Test helpers for the add-in: Office.js-shaped payloads, running a test
+module in its own process with xlwings in server mode, and running
+``itbudget serve`` itself on a free loopback port (tests and ``bench/``).
 
 xlwings decides at its first import whether ``@func``/``@script`` are live
 (``XLWINGS_ON_SERVER``), and server mode needs ``XLWINGS_LICENSE_KEY``; the
@@ -9,14 +10,19 @@ module in a child pytest with that environment.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 XLWINGS_VERSION = "0.0.0"
+HOST = "127.0.0.1"  # a real server in tests and benchmarks never listens on anything else
 
 
 def in_server_process() -> bool:
@@ -39,6 +45,54 @@ def delegate(module_file: str, timeout: int = 240):
         assert " passed" in tail and "skipped" not in tail.splitlines()[-1], tail
 
     return test_in_server_mode_process
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_on_loopback(*serve_args: str, log: Path, timeout: float = 60) -> Iterator[str]:
+    """``itbudget serve SERVE_ARGS`` as a child process on a free port of 127.0.0.1.
+
+    Yields the base URL once ``/`` answers 200; stderr goes to ``log``. Raises
+    RuntimeError (with the log's tail) if the server stops or is not up within
+    ``timeout`` seconds. The server is stopped on leaving the block.
+    """
+    import httpx
+
+    port = free_port()
+    env = dict(os.environ)
+    env.pop("XLWINGS_ON_SERVER", None)  # serve must switch server mode on by itself
+    env.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "itbudget.cli", "serve", *serve_args,
+                                 "--host", HOST, "--port", str(port)],
+                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
+    base = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(base + "/", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError("serveren stoppede:\n" + log.read_text(errors="replace")[-3000:])
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"serveren startede ikke inden for {timeout:.0f} s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def excel_serial(day: dt.date) -> float:

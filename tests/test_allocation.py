@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from itbudget.allocation import id_order_key, largest_remainder
+from itbudget.allocation import id_order_key, largest_remainder, round_div
 
 
 def test_splits_in_proportion_and_gives_leftover_ore_to_largest_remainders():
@@ -66,3 +66,10 @@ def test_shares_add_up_to_the_pool_exactly_whatever_the_weights(total, weights):
         assert quota - 1 < share < quota + 1
         if w and weights[k] == 0:
             assert share == 0
+
+
+def test_round_div_rounds_halves_away_from_zero():
+    # The per-workstation price and its averages: whole øre, a half øre away from zero.
+    assert [round_div(n, 2) for n in (3, -3, 5, -5)] == [2, -2, 3, -3]
+    assert [round_div(n, 3) for n in (4, 5, -4, -5)] == [1, 2, -1, -2]
+    assert round_div(0, 7) == 0

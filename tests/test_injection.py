@@ -72,6 +72,13 @@ def scan(path: Path) -> set[int]:
     return found
 
 
+def scan_folder(folder: Path, count: int) -> set[int]:
+    """Markers in every workbook of ``folder``, which must hold ``count`` workbooks."""
+    paths = sorted(folder.glob("*.xlsx"))
+    assert len(paths) == count, paths
+    return set().union(*map(scan, paths))
+
+
 def write_typed(path: Path, sheets: dict[str, list[list]]) -> Path:
     """A workbook as a user would type it: text stays text (a string cell), as Excel keeps it."""
     wb = openpyxl.Workbook()
@@ -154,21 +161,13 @@ def test_consolidation_workbook_writes_user_text_as_text(outputs):
 
 
 def test_consumption_lists_write_user_text_as_text(outputs):
-    found = set()
-    lists = sorted(outputs["lists"].glob("*.xlsx"))
-    assert len(lists) == 2
-    for path in lists:
-        found |= scan(path)
+    found = scan_folder(outputs["lists"], 2)
     # Central bookings of H1: voucher, text, supplier, invoice number; the holder's name in the title.
     assert {21, 22, 27, 28, 33, 35, 36, 0} <= found, sorted(found)
 
 
 def test_issued_holder_workbooks_write_master_text_as_text(outputs):
-    found = set()
-    books = sorted(outputs["issued"].glob("*.xlsx"))
-    assert len(books) == 2
-    for path in books:
-        found |= scan(path)
+    found = scan_folder(outputs["issued"], 2)
     assert {0, 1, 2, 3, 4, 5, 6, 7, 8} <= found, sorted(found)
 
 

@@ -14,11 +14,6 @@ if not in_server_process():
     test_server_protocol = delegate(__file__)
 else:
     import json
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
 
     import httpx
     import pytest
@@ -26,7 +21,7 @@ else:
 
     from conftest import EAN_H1, booking, small_master_sheets, write_workbook
     from itbudget.bookings import BOOKING_HEADERS
-    from officejs import ROOT, book_payload, function_call
+    from officejs import book_payload, function_call, serve_on_loopback
 
     HEADER = list(BOOKING_HEADERS)
     FUNCTIONS = {"VALIDER", "REST", "DAEKKET", "EAN_GYLDIG", "EAN_AFTALEHOLDER", "PRIS_PR_ARBEJDSPLADS"}
@@ -219,38 +214,11 @@ else:
         assert r.status_code == 400
         assert "arket 'Bogføringer' mangler" in r.text
 
-    def _free_port() -> int:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            return s.getsockname()[1]
-
     @pytest.mark.timeout(60)
-    def test_uvicorn_smoke_on_loopback(master_path):
-        port = _free_port()
-        env = dict(os.environ)
-        env.pop("XLWINGS_ON_SERVER", None)  # serve must switch server mode on by itself
-        proc = subprocess.Popen([sys.executable, "-m", "itbudget.cli", "serve", "--dev", "--master",
-                                 str(master_path), "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(base + "/", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert proc.poll() is None, proc.stderr.read().decode()
-                assert time.monotonic() < deadline, "server did not start within 30 s"
-                time.sleep(0.2)
+    def test_uvicorn_smoke_on_loopback(master_path, tmp_path):
+        with serve_on_loopback("--dev", "--master", str(master_path), log=tmp_path / "server.log",
+                               timeout=30) as base:
             r = httpx.post(base + "/xlwings/custom-functions-call", timeout=10,
                            json=function_call("itb_valider", [HEADER, booking(Beløb=1000.01)]))
             assert r.status_code == 200
             assert r.json()["result"] == [["Status"], ["Fejl: ITB006 mangler 0,01 kr."]]
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()

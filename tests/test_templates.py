@@ -197,6 +197,7 @@ def test_templates_command_writes_blank_templates(tmp_path):
     assert proc.returncode == 0, proc.stderr
     names = {p.name for p in (tmp_path / "t").iterdir()}
     assert {"Stamdata.xlsx", "Aftaleholder (skabelon).xlsx", "Projektskema.xlsx"} <= names
+    assert "Konsolidering (skabelon).xlsx" in names
     assert not [n for n in names if n.startswith(".")]  # no temporary files left
 
 
@@ -215,10 +216,21 @@ def test_issue_command_and_its_errors(tmp_path):
     assert missing.returncode == 2 and "findes ikke" in missing.stderr
 
 
+def test_commands_refuse_an_output_folder_that_is_a_file(tmp_path):
+    stam = write_master_workbook(small_master_sheets(), tmp_path / "Stamdata.xlsx")
+    taken = tmp_path / "ud"
+    taken.write_text("en fil")
+    for proc in (cli("templates", taken), cli("issue", stam, taken)):
+        assert proc.returncode == 2 and "findes og er ikke en mappe" in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert taken.read_text() == "en fil"
+
+
 def test_help_is_danish():
     for cmd in ("templates", "issue", "projects"):
         proc = cli(cmd, "--help")
         assert proc.returncode == 0 and "mappe" in proc.stdout.lower(), cmd
+        assert "mappen " in proc.stdout, cmd  # the Danish argument help, not just the MAPPE metavar
 
 
 def test_holder_without_cost_centres_still_gets_a_readable_workbook(tmp_path):
@@ -231,6 +243,19 @@ def test_holder_without_cost_centres_still_gets_a_readable_workbook(tmp_path):
     wb = openpyxl.load_workbook(path)
     lists = {str(dv.sqref) for dv in wb["Bogføringer"].data_validations.dataValidation if dv.type == "list"}
     assert lists == {"D2:D1048576"}  # accounts only: no cost centres, no projects to choose
+
+
+def test_issue_refuses_holders_that_would_share_a_file_name(tmp_path):
+    from itbudget.errors import UnusableInput
+
+    sheets = small_master_sheets()
+    sheets["Aftaleholdere"] += [["H/3", "Bibliotek", 0, 0, ""], ["h:3", "bibliotek", 0, 0, ""]]
+    master = master_from_rows(sheets)
+    with pytest.raises(UnusableInput, match=r"h:3 og H/3 ville få samme filnavn 'h_3 bibliotek.xlsx'"):
+        hw.issue_workbooks(master, tmp_path / "ud")
+    with pytest.raises(UnusableInput, match="H1 og H1 ville få samme filnavn"):
+        hw.issue_workbooks(master, tmp_path / "ud", ["H1", "H1"])
+    assert not (tmp_path / "ud").exists()  # refused before anything is written
 
 
 def test_issuing_is_fast_enough_for_200_holders(tmp_path):

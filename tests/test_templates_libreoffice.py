@@ -52,6 +52,20 @@ def check_native_totals(require_libreoffice, filled, tmp_path):
     return native
 
 
+def test_recalculation_ignores_cached_values(require_libreoffice, tmp_path):
+    """The throwaway profile forces recalculation: a stale cached result is not read back."""
+    import xlsxwriter
+
+    stale = tmp_path / "stale.xlsx"
+    with xlsxwriter.Workbook(stale) as wb:
+        ws = wb.add_worksheet()
+        ws.write_number("A1", 2)
+        ws.write_number("A2", 3)
+        ws.write_formula("A3", "=A1+A2", None, 999)
+    recalced = recalculate(require_libreoffice, stale, tmp_path / "lo")
+    assert pc.load_workbook(str(recalced)).get_sheet_by_index(0).to_python() == [[2.0], [3.0], [5.0]]
+
+
 def test_budget_totals_match_core_small(require_libreoffice, tmp_path):
     master = master_from_rows(small_master_sheets())
     (h1, _) = issue_workbooks(master, tmp_path / "ud")

@@ -43,6 +43,12 @@ def test_valider_one_column_same_height_with_serial_dates_blanks_and_text_amount
         "Advarsel: ITB006 mangler 100,00 kr."]
 
 
+def test_valider_puts_status_on_the_header_row_the_reader_finds():
+    # Headers written loosely ("Beløb:") under a title row that happens to say "Bilag".
+    rows = [["Bilag"] + [""] * 9, [f"{h}:" for h in HEADER], booking(Beløb=900)]
+    assert [r[0] for r in udfs.itb_valider(rows, *ranges())] == ["", "Status", "OK"]
+
+
 def test_valider_flags_duplicates_as_warning_and_lists_every_code():
     rows = [HEADER,
             booking(Leverandør="Atea", Fakturanr="F1", EAN=EAN_H1),

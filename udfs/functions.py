@@ -17,12 +17,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from stdnum import ean as gs1
 from xlwings import XlwingsError, arg, func
 
 from itbudget import access
 from itbudget.errors import AccessDenied, ItbudgetError
-from itbudget.parsing import clean_id, parse_amount
+from itbudget.parsing import clean_id, is_ean, parse_amount
 from itbudget.statuses import header_index, is_covered, line_remaining, status_column, validate_rows
 
 from .masterdata import resolve
@@ -152,8 +151,7 @@ def itb_daekket(omkostningssted, konto, beloeb, bogfoeringer, *stamdata):
 @arg("ean", doc="EAN-nummeret (13 cifre).")
 def itb_ean_gyldig(ean):
     """SAND hvis EAN-nummeret har 13 cifre og korrekt GS1-kontrolciffer; ellers FALSK."""
-    code = clean_id(ean)
-    return bool(len(code) == 13 and code.isdigit() and gs1.is_valid(code))
+    return is_ean(clean_id(ean))
 
 
 @func(name="EAN_AFTALEHOLDER", category=CATEGORY)
@@ -163,7 +161,7 @@ def itb_ean_gyldig(ean):
 def itb_ean_aftaleholder(ean, *stamdata):
     """Den aftaleholder, som EAN-nummeret er registreret til i stamdata; tom tekst hvis det ikke er registreret."""
     code = clean_id(ean)
-    if not itb_ean_gyldig(code):
+    if not is_ean(code):
         raise XlwingsError(f"EAN '{code}' er ikke et gyldigt EAN-nummer (13 cifre med korrekt kontrolciffer).")
     return access.master_for(resolve(stamdata), access.current()).holder_of_ean.get(code, "")
 

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from itbudget.allocation import id_order_key
+from itbudget.allocation import id_order_key, round_div
+from itbudget.invoices.render import SHEET_HEADERS, invoice_sheet_rows
 from itbudget.writing import atomic_path
 
 KR = '#,##0.00;[Red]-#,##0.00'
@@ -187,16 +188,11 @@ _INVOICE_KINDS = {"Dato": "d", "Beløb": "kr", "Fund": "w"}
 
 def _invoice_table(c) -> tuple[list[Column], list[tuple]]:
     """Columns and rows of the Fakturaer sheet, as :mod:`itbudget.invoices` renders them."""
-    from itbudget.consolidation import _invoice_module
-
-    module = _invoice_module()
-    if module is None or not hasattr(module, "invoice_sheet_rows"):
-        headers, rows = list(_INVOICE_WIDTHS), []
-    elif c is None or c.invoices is None:
-        headers, rows = list(module.invoice_sheet_rows(module.InvoiceReport(())) [0]), []
+    if c is None or c.invoices is None:
+        headers, rows = list(SHEET_HEADERS), []
     else:
-        headers, raw = module.invoice_sheet_rows(c.invoices)
-        at = headers.index("Beløb") if "Beløb" in headers else -1
+        headers, raw = invoice_sheet_rows(c.invoices)
+        at = headers.index("Beløb")
         rows = [tuple(round(v * 100) if j == at and isinstance(v, (int, float)) else v
                       for j, v in enumerate(r)) for r in raw]
     cols = [(h, _INVOICE_KINDS.get(h, "s"), _INVOICE_WIDTHS.get(h, max(10, len(h) + 3)))
@@ -229,7 +225,7 @@ def _overview(b: _Book, c, charts: bool) -> None:
             ("Bogført på decentrale budgetlinjer", "kr", int(c.lines["booked"].sum())),
             ("IT-arbejdspladser i alt (inkl. hjemmearbejdspladser)", "n", seats),
             ("Gennemsnitlig pris pr. IT-arbejdsplads", "kr",
-             (c.total_booked * 2 + seats) // (2 * seats) if seats else None),
+             round_div(c.total_booked, seats) if seats else None),
             ("Bogføringer læst", "n", c.validation.rows),
             ("Fejl", "n", c.errors),
             ("Advarsler", "n", c.warnings),
@@ -360,7 +356,7 @@ def _workstations(b: _Book, c, charts: bool) -> None:
         total = int(w["total"].sum())
         totals = ("I alt", "", int(w["workstations"].sum()), int(w["home_workstations"].sum()),
                   seats, int(w["direct"].sum()), int(w["allocated"].sum()), total,
-                  (2 * total + seats) // (2 * seats) if seats else None)
+                  round_div(total, seats) if seats else None)
     after = b.table(ws, 3, [("Aftaleholder", "s", 13), ("Navn", "s", 28), ("Arbejdspladser", "n", 15),
                             ("Hjemmearbejdspladser", "n", 21), ("Pladser i alt", "n", 13),
                             ("Direkte (kr.)", "kr", 16), ("Fordelt (kr.)", "kr", 16),

@@ -10,7 +10,7 @@ under the contract's sheet names, so ``itbudget validate HOLDER.xlsx`` needs no
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import re
 from pathlib import Path
 
@@ -108,17 +108,11 @@ def _bookings_sheet(wb: Workbook, master: MasterData, title: str) -> None:
             message="Projektet findes ikke blandt dine godkendte projektskemaer. "
                     "Kontakt Økonomistaben, før du bogfører på det."), "Projektnr")
     year = BUDGET_YEAR_NAME
-    add(DataValidation(type="date", operator="between", formula1=f"DATE({year},1,1)",
-                       formula2=f"DATE({year},12,31)", allow_blank=True, showErrorMessage=True,
-                       errorStyle="warning", errorTitle="Dato",
-                       error="Datoen ligger uden for budgetåret eller er ikke en dato (dd-mm-åååå)."),
+    add(styles.date_validation("Datoen ligger uden for budgetåret eller er ikke en dato (dd-mm-åååå).",
+                               first=f"DATE({year},1,1)", last=f"DATE({year},12,31)", warning=True),
         "Dato")
-    add(DataValidation(type="decimal", operator="between", formula1="-10000000000",
-                       formula2="10000000000", allow_blank=True, showErrorMessage=True,
-                       errorTitle="Beløb", error="Skriv beløbet i kr. og øre, fx 1234,50."), "Beløb")
-    add(DataValidation(type="textLength", operator="equal", formula1="13", allow_blank=True,
-                       showErrorMessage=True, errorStyle="warning", errorTitle="EAN",
-                       error="Et EAN-nummer har 13 cifre."), "EAN")
+    add(styles.amount_validation("Skriv beløbet i kr. og øre, fx 1234,50."), "Beløb")
+    add(styles.ean_validation(), "EAN")
     ws.conditional_formatting.add(
         f"{_STATUS_COL}2:{_MESSAGE_COL}{LAST_BOOKING_ROW}",
         FormulaRule(formula=[f'LEFT(${_STATUS_COL}2,4)="Fejl"'], fill=styles.RED_FILL))
@@ -225,14 +219,13 @@ def _guide(wb: Workbook, title: str) -> None:
     wb["Vejledning"].sheet_properties.tabColor = "1F4E78"
 
 
-def _define_names(wb: Workbook, master_rows: dict[str, list[list]]) -> None:
+def _define_names(wb: Workbook, master_rows: dict[str, list[list]], n_budget_lines: int) -> None:
     for sheet, name in NAMED_RANGES.items():
-        ws = wb[sheet]
-        ncols = len(BUDGET_HEADERS) if sheet == "Budget" else len(master_rows[sheet][0])
-        nrows = max(ws.max_row, 2) if sheet == "Budget" else max(len(master_rows[sheet]), 2)
         if sheet == "Budget":
-            nrows = max(2, sum(1 for r in range(2, ws.max_row + 1) if ws[f"A{r}"].value not in (None, "")) + 1)
-        ref = f"{quote_sheetname(sheet)}!$A$1:${get_column_letter(ncols)}${nrows}"
+            ncols, nrows = len(BUDGET_HEADERS), n_budget_lines + 1
+        else:
+            ncols, nrows = len(master_rows[sheet][0]), len(master_rows[sheet])
+        ref = f"{quote_sheetname(sheet)}!$A$1:${get_column_letter(ncols)}${max(nrows, 2)}"
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
     wb.defined_names[BOOKINGS_NAME] = DefinedName(
         BOOKINGS_NAME, attr_text=f"{_BOOK}!$A$1:${get_column_letter(len(_HEADERS))}${LAST_BOOKING_ROW}")
@@ -266,7 +259,7 @@ def build_holder_workbook(master_rows: dict[str, list[list]], master: MasterData
             year_row = next(i for i, r in enumerate(master_rows[sheet], start=1) if r[0] == "Budgetår")
             wb.defined_names[BUDGET_YEAR_NAME] = DefinedName(
                 BUDGET_YEAR_NAME, attr_text=f"'Indstillinger'!$B${year_row}")
-    _define_names(wb, master_rows)
+    _define_names(wb, master_rows, len(master.budget_lines))
     _conf_sheet(wb)
     wb.active = 0
     return wb
@@ -278,7 +271,7 @@ def holder_master(master: MasterData, holder_id: str, master_date: str = "") -> 
     settings = part.settings.model_copy(update={
         "template_version": TEMPLATE_VERSION,
         "master_date": master_date or master.settings.master_date})
-    return MasterData(**{**{f: getattr(part, f) for f in part.__dataclass_fields__}, "settings": settings})
+    return dataclasses.replace(part, settings=settings)
 
 
 def write_holder_workbook(master: MasterData, holder_id: str, path: Path | str, *,
@@ -323,18 +316,14 @@ def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] |
     unknown = [h for h in wanted if h not in master.holder_by_id]
     if unknown:
         raise UnusableInput(f"aftaleholder {', '.join(unknown)} findes ikke i stamdata.")
-    names: dict[str, str] = {}
-    for hid in wanted:
-        name = holder_file_name(master.holder_by_id[hid])
-        if name.casefold() in names:
+    files = [(hid, holder_file_name(master.holder_by_id[hid])) for hid in wanted]
+    taken: dict[str, str] = {}
+    for hid, name in files:
+        if name.casefold() in taken:
             raise UnusableInput(
-                f"aftaleholder {hid} og {names[name.casefold()]} ville få samme filnavn '{name}'; "
+                f"aftaleholder {hid} og {taken[name.casefold()]} ville få samme filnavn '{name}'; "
                 "ret Aftaleholder eller Navn i stamdata.")
-        names[name.casefold()] = hid
+        taken[name.casefold()] = hid
     outdir.mkdir(parents=True, exist_ok=True)
-    return [write_holder_workbook(master, hid, outdir / holder_file_name(master.holder_by_id[hid]),
-                                  master_date=master_date) for hid in wanted]
-
-
-def today_stamp() -> str:
-    return dt.date.today().strftime("%d-%m-%Y")
+    return [write_holder_workbook(master, hid, outdir / name, master_date=master_date)
+            for hid, name in files]

@@ -14,18 +14,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from itbudget.errors import UnusableInput
-from itbudget.master import MasterData, ProjectForm
+from itbudget.master import MasterData, ProjectForm, load_master
 from itbudget.parsing import clean_id, format_date, format_kr, parse_amount, parse_date
 from itbudget.reading import check_file, norm_header
 from itbudget.writing import atomic_path
 
 from . import styles
+from .stamdata import MASTER_COLUMNS, project_row
 
 SHEET = "Projektskema"
 FORM_VERSION = 1
@@ -95,14 +97,10 @@ def write_project_form(path: Path | str) -> Path:
         wb.defined_names[name] = DefinedName(name, attr_text=f"'{SHEET}'!${ref[0]}${ref[1:]}")
     for _, prefix, row in APPROVERS:
         wb.defined_names[f"{prefix}_navn"] = DefinedName(f"{prefix}_navn", attr_text=f"'{SHEET}'!$C${row}")
-    dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="10000000000",
-                        allow_blank=True, showErrorMessage=True, errorTitle="Beløb",
-                        error="Skriv beløbet i kr., fx 250000.")
+    dv = styles.amount_validation("Skriv beløbet i kr., fx 250000.", minimum="0")
     dv.add("B11:B12")
     ws.add_data_validation(dv)
-    dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
-                        formula2="DATE(2100,12,31)", allow_blank=True, showErrorMessage=True,
-                        errorTitle="Dato", error="Skriv godkendelsesdatoen, fx 15-01-2026.")
+    dv = styles.date_validation("Skriv godkendelsesdatoen, fx 15-01-2026.")
     dv.add("B15:B17")
     ws.add_data_validation(dv)
     ws["F1"] = "Skabelonversion"
@@ -162,8 +160,6 @@ def _cells_by_label(ws) -> dict[str, object]:
 
 def read_project_form(path: Path | str) -> FilledForm:
     """Read a filled project form; raise :class:`UnusableInput` (Danish) if it cannot be used."""
-    import openpyxl
-
     path = Path(path)
     check_file(path)
     try:
@@ -302,16 +298,11 @@ def merge_forms(master: MasterData, forms: list[FilledForm]) -> MergePlan:
 
 # --------------------------------------------------------------------------- writing back
 
-_PROJECT_COLUMNS = ["Projektnr", "Titel", "Aftaleholder", "Godkendt beløb", "Godkendt IT",
-                    "Godkendt EPO", "Godkendt Økonomi"]
+_PROJECT_COLUMNS = MASTER_COLUMNS["Projektskemaer"]
 
 
 def _project_values(p: ProjectForm) -> dict[str, object]:
-    from .stamdata import kr_value
-
-    return {"Projektnr": p.id, "Titel": p.title, "Aftaleholder": p.holder,
-            "Godkendt beløb": kr_value(p.approved_amount), "Godkendt IT": p.approved_it,
-            "Godkendt EPO": p.approved_epo, "Godkendt Økonomi": p.approved_finance}
+    return dict(zip(_PROJECT_COLUMNS, project_row(p)))
 
 
 def write_updated_master(stamdata: Path | str, out: Path | str, changes: list[ProjectForm]) -> Path:
@@ -321,18 +312,12 @@ def write_updated_master(stamdata: Path | str, out: Path | str, changes: list[Pr
     as openpyxl reads them; the copy is checked with ``load_master`` before it
     replaces anything, so a broken result is never left behind.
     """
-    import openpyxl
-
-    from itbudget.master import load_master
-
-    from .stamdata import MASTER_COLUMNS
-
     stamdata, out = Path(stamdata), Path(out)
     wb = openpyxl.load_workbook(stamdata, keep_vba=stamdata.suffix.lower() == ".xlsm")
     name = next((s for s in wb.sheetnames if norm_header(s) == norm_header("Projektskemaer")), None)
     if name is None:
         ws = wb.create_sheet("Projektskemaer")
-        styles.write_header(ws, MASTER_COLUMNS["Projektskemaer"])
+        styles.write_header(ws, _PROJECT_COLUMNS)
     else:
         ws = wb[name]
     header = {norm_header(c.value): c.column for c in ws[1] if c.value not in (None, "")}
@@ -367,11 +352,10 @@ def write_updated_master(stamdata: Path | str, out: Path | str, changes: list[Pr
             elif col == "Godkendt beløb":
                 cell.number_format = styles.KR
     for table in ws.tables.values():  # grow the sheet's table over appended rows
-        start, end = table.ref.split(":")
-        end_col = "".join(ch for ch in end if ch.isalpha())
-        end_row = int("".join(ch for ch in end if ch.isdigit()))
-        if end_row < last:
-            table.ref = f"{start}:{end_col}{last}"
+        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+        if max_row < last:
+            table.ref = (f"{get_column_letter(min_col)}{min_row}:"
+                         f"{get_column_letter(max_col)}{last}")
             if table.autoFilter is not None:
                 table.autoFilter.ref = table.ref
     with atomic_path(out) as tmp:

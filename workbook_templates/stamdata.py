@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from itbudget.master import MasterData, master_from_rows
+from itbudget.master import MasterData, ProjectForm, master_from_rows
 from itbudget.writing import atomic_path
 
 from . import styles
@@ -77,6 +77,12 @@ def _yes_no(flag: bool) -> str:
     return "ja" if flag else "nej"
 
 
+def project_row(p: ProjectForm) -> list:
+    """One Projektskemaer row, in the contract's column order."""
+    return [p.id, p.title, p.holder, kr_value(p.approved_amount), p.approved_it,
+            p.approved_epo, p.approved_finance]
+
+
 def master_to_rows(master: MasterData) -> dict[str, list[list]]:
     """The contract's sheets (header row first) holding exactly ``master``."""
     s = master.settings
@@ -102,8 +108,7 @@ def master_to_rows(master: MasterData) -> dict[str, list[list]]:
                    for b in master.budget_lines],
         "Centrale budgetter": [[c.id, c.name, kr_value(c.budget), kr_value(c.commitments),
                                 _yes_no(c.per_workstation)] for c in master.central_lines],
-        "Projektskemaer": [[p.id, p.title, p.holder, kr_value(p.approved_amount), p.approved_it,
-                            p.approved_epo, p.approved_finance] for p in master.projects],
+        "Projektskemaer": [project_row(p) for p in master.projects],
         "Besparelser": [[x.measure, x.account, x.cost_centre, kr_value(x.amount)]
                         for x in master.savings],
     }
@@ -190,21 +195,12 @@ def _add_master_validations(wb: Workbook) -> None:
                             error="Skriv et helt tal, 0 eller større.")
         add("Aftaleholdere", header, dv)
     for header in ("Godkendt IT", "Godkendt EPO", "Godkendt Økonomi"):
-        dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
-                            formula2="DATE(2100,12,31)", allow_blank=True, showErrorMessage=True,
-                            errorTitle="Dato", error="Skriv en dato, fx 15-01-2026.")
-        add("Projektskemaer", header, dv)
+        add("Projektskemaer", header, styles.date_validation("Skriv en dato, fx 15-01-2026."))
     for sheet, header in (("Budget", "Budget"), ("Budget", "Disponeret"), ("Centrale budgetter", "Budget"),
                           ("Centrale budgetter", "Disponeret"), ("Projektskemaer", "Godkendt beløb"),
                           ("Besparelser", "Beløb"), ("Kontoplan", "Bloktilskud")):
-        dv = DataValidation(type="decimal", operator="between", formula1="-10000000000",
-                            formula2="10000000000", allow_blank=True, showErrorMessage=True,
-                            errorTitle="Beløb", error="Skriv et beløb i kr. og øre, fx 1234,50.")
-        add(sheet, header, dv)
-    dv = DataValidation(type="textLength", operator="equal", formula1="13", allow_blank=True,
-                        showErrorMessage=True, errorStyle="warning", errorTitle="EAN",
-                        error="Et EAN-nummer har 13 cifre.")
-    add("EAN", "EAN", dv)
+        add(sheet, header, styles.amount_validation("Skriv et beløb i kr. og øre, fx 1234,50."))
+    add("EAN", "EAN", styles.ean_validation())
 
 
 def guide_sheet(wb: Workbook, title: str, intro: list[str], entries: list[tuple[str, str]],

@@ -105,6 +105,28 @@ def list_validation(values_or_ref: list[str] | str, *, stop: bool = True, title:
     return dv
 
 
+def amount_validation(error: str, *, minimum: str = "-10000000000") -> DataValidation:
+    """An amount in kr.: any number within ±10 billion (or from ``minimum``)."""
+    return DataValidation(type="decimal", operator="between", formula1=minimum,
+                          formula2="10000000000", allow_blank=True, showErrorMessage=True,
+                          errorTitle="Beløb", error=error)
+
+
+def date_validation(error: str, *, first: str = "DATE(2000,1,1)", last: str = "DATE(2100,12,31)",
+                    warning: bool = False) -> DataValidation:
+    """A date between two date formulas; ``warning`` lets the user keep another value."""
+    return DataValidation(type="date", operator="between", formula1=first, formula2=last,
+                          allow_blank=True, showErrorMessage=True,
+                          errorStyle="warning" if warning else None, errorTitle="Dato", error=error)
+
+
+def ean_validation() -> DataValidation:
+    """A warning unless the text is 13 characters long (an EAN/GLN number)."""
+    return DataValidation(type="textLength", operator="equal", formula1="13", allow_blank=True,
+                          showErrorMessage=True, errorStyle="warning", errorTitle="EAN",
+                          error="Et EAN-nummer har 13 cifre.")
+
+
 def print_setup(ws: Worksheet, *, landscape: bool = True) -> None:
     """Landscape, fit to one page wide, header row repeated on each page."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..consolidation import SKIPPED, UNREADABLE, Consolidation, consolidate_dir, consolidation_dict
+from ..consolidation import OK, SKIPPED, UNREADABLE, Consolidation, consolidate_dir, consolidation_dict
 from ..errors import UnusableInput
 from ..parsing import format_kr
 
@@ -56,7 +56,7 @@ def _read_with_progress(args, exclude) -> Consolidation:
 
 def summary_text(c: Consolidation, directory: str, written: list[str]) -> str:
     """The Danish summary finance reads in the terminal."""
-    ok = [s for s in c.sources if s.status == "ok" and s.kind != "faktura"]
+    ok = [s for s in c.sources if s.status == OK and s.kind != "faktura"]
     bad = [s for s in c.sources if s.status == UNREADABLE]
     skipped = [s for s in c.sources if s.status == SKIPPED]
     out = [f"Konsolidering af {directory} (stamdata: {c.master.source}, budgetår {c.master.year})",

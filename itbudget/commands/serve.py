@@ -136,8 +136,7 @@ def run(args) -> int:
     elif args.tokens:
         access = AccessSettings.from_tokens(args.tokens, max_body)
     else:
-        os.environ["ITBUDGET_MAX_BODY_MB"] = str(args.max_body_mb)
-        access = AccessSettings.from_environment()
+        access = AccessSettings.from_environment(max_body)
     app = build_app(args.master, access, returns=args.returns, output=args.output, lists=args.lists)
     log = logging.getLogger("itbudget.server")
     log.setLevel(logging.INFO)

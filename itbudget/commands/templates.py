@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from ..errors import UnusableInput
@@ -18,6 +17,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from workbook_templates.consolidation import write_blank_consolidation
     from workbook_templates.holder_workbook import write_blank_holder
     from workbook_templates.project_form import write_project_form
     from workbook_templates.stamdata import write_blank_master
@@ -28,23 +28,8 @@ def run(args) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
     written = [write_blank_master(outdir / "Stamdata.xlsx"),
                write_blank_holder(outdir / "Aftaleholder (skabelon).xlsx"),
-               write_project_form(outdir / "Projektskema.xlsx")]
-    consolidation = _blank_consolidation()
-    if consolidation is not None:
-        target = outdir / "Konsolidering (skabelon).xlsx"
-        consolidation(target)
-        written.append(target)
+               write_project_form(outdir / "Projektskema.xlsx"),
+               write_blank_consolidation(outdir / "Konsolidering (skabelon).xlsx")]
     for path in written:
         print(f"Skrevet: {path}")
     return 0
-
-
-def _blank_consolidation():
-    """The consolidation layout writer, if that part of the product is installed."""
-    try:
-        module = importlib.import_module("workbook_templates.consolidation")
-    except ModuleNotFoundError as exc:
-        if exc.name == "workbook_templates.consolidation":
-            return None
-        raise
-    return getattr(module, "write_blank_consolidation", None)

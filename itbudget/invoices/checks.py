@@ -13,7 +13,7 @@ from stdnum import ean as gs1
 from stdnum.dk import cvr as dk_cvr
 
 from ..master import MasterData
-from ..parsing import format_kr
+from ..parsing import format_kr, is_ean
 from .oioubl import Document
 
 #: The rounding the format allows between PayableAmount and its parts, in øre.
@@ -55,7 +55,7 @@ def classify(doc: Document, master: MasterData) -> BuyerEan:
     ep = doc.buyer_endpoint
     if ep is None or not ep.is_gln:
         return BuyerEan(None, False, None)
-    valid = len(ep.value) == 13 and ep.value.isdigit() and gs1.is_valid(ep.value)
+    valid = is_ean(ep.value)
     return BuyerEan(ep.value, valid, master.holder_of_ean.get(ep.value) if valid else None)
 
 

@@ -41,12 +41,10 @@ def supplier_matches(booking_supplier: str, record: InvoiceRecord, names: tuple[
     # only prefix matching needs a minimum length.
     if mine and any(norm_name(n) == mine for n in names):
         return True
-    if len(mine) < 3:
-        return False
     for n in names:
         theirs = norm_name(n)
-        if theirs and (mine == theirs or (min(len(mine), len(theirs)) >= 4
-                                          and (mine.startswith(theirs) or theirs.startswith(mine)))):
+        if theirs and min(len(mine), len(theirs)) >= 4 \
+                and (mine.startswith(theirs) or theirs.startswith(mine)):
             return True
     return False
 

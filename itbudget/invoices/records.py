@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from .checks import Finding
 
@@ -55,7 +55,6 @@ class InvoiceRecord:
         return "error" if "error" in sev else "warning" if "warning" in sev else "ok"
 
     def with_findings(self, *extra: Finding, **changes) -> "InvoiceRecord":
-        from dataclasses import replace
         return replace(self, findings=self.findings + tuple(extra), **changes)
 
 
@@ -67,7 +66,6 @@ class InvoiceReport:
     unmatched_bookings: tuple[BookingRef, ...] = ()
     bookings_checked: bool = False
     master_source: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def errors(self) -> int:

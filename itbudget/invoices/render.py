@@ -46,22 +46,28 @@ def _has(r: InvoiceRecord, *codes: str) -> bool:
     return any(f.rule in codes for f in r.findings)
 
 
-def report_dict(report: InvoiceReport) -> dict:
+def summary_dict(report: InvoiceReport) -> dict:
+    """The counts finance reads first: files, kinds, wrong EANs, unmatched, errors."""
     inv = report.invoices
     return {
-        "invoices": [invoice_dict(r) for r in inv],
+        "files": len(inv),
+        "invoices": sum(r.type == "invoice" for r in inv),
+        "credit_notes": sum(r.type == "credit_note" for r in inv),
+        "unreadable": sum(_has(r, "ITB014") for r in inv),
+        "wrong_ean": sum(_has(r, "ITB009", "ITB010") for r in inv),
+        "unmatched": sum(_has(r, "ITB015") for r in inv),
+        "bookings_checked": report.bookings_checked,
+        "unmatched_bookings": len(report.unmatched_bookings),
+        "errors": report.errors, "warnings": report.warnings,
+    }
+
+
+def report_dict(report: InvoiceReport) -> dict:
+    """The stable JSON shape of issue 6: invoices, unmatched bookings, summary."""
+    return {
+        "invoices": [invoice_dict(r) for r in report.invoices],
         "unmatched_bookings": [_booking_dict(b) for b in report.unmatched_bookings],
-        "summary": {
-            "files": len(inv),
-            "invoices": sum(r.type == "invoice" for r in inv),
-            "credit_notes": sum(r.type == "credit_note" for r in inv),
-            "unreadable": sum(_has(r, "ITB014") for r in inv),
-            "wrong_ean": sum(_has(r, "ITB009", "ITB010") for r in inv),
-            "unmatched": sum(_has(r, "ITB015") for r in inv),
-            "bookings_checked": report.bookings_checked,
-            "unmatched_bookings": len(report.unmatched_bookings),
-            "errors": report.errors, "warnings": report.warnings,
-        },
+        "summary": summary_dict(report),
     }
 
 
@@ -86,7 +92,7 @@ _SECTIONS = [
 def report_text(report: InvoiceReport) -> str:
     """A report finance can read: wrong or foreign EANs first, then what is not booked."""
     inv = report.invoices
-    s = report_dict(report)["summary"]
+    s = summary_dict(report)
     out = [f"Kontrol af {len(inv)} e-faktura-fil(er)"
            + (f" mod {report.master_source}" if report.master_source else ""),
            f"{s['invoices']} fakturaer, {s['credit_notes']} kreditnotaer, {s['unreadable']} "
