@@ -15,7 +15,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.load import HOST, run_load, running_server  # noqa: E402
+from bench.load import run_load, running_server  # noqa: E402
+from officejs import HOST  # noqa: E402
 
 CALLS, ROWS = 50, 2000
 
