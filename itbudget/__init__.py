@@ -8,9 +8,19 @@ the top-level ``udfs`` and ``addin`` packages and the workbook builders in
 
 __version__ = "0.1.0"
 
-from .errors import ItbudgetError, MasterDataError, UnusableInput  # noqa: E402
-from .master import MasterData, load_master  # noqa: E402
-from .validation import Validation, validate, validate_file  # noqa: E402
+#: The public API, imported on first use (PEP 562): ``import itbudget.cli`` stays
+#: light, so a command can start reading its input before pandas is imported.
+_API = {
+    "ItbudgetError": "errors", "MasterDataError": "errors", "UnusableInput": "errors",
+    "MasterData": "master", "load_master": "master",
+    "Validation": "validation", "validate": "validation", "validate_file": "validation",
+}
+__all__ = [*_API, "__version__"]
 
-__all__ = ["ItbudgetError", "MasterDataError", "UnusableInput", "MasterData", "load_master",
-           "Validation", "validate", "validate_file", "__version__"]
+
+def __getattr__(name: str):
+    if name in _API:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_API[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,8 +1,8 @@
 """Bookings ("Bogføringer"): the contract's columns and the typed frame the rules use.
 
 A :class:`Table` read from a workbook sheet or a CSV export becomes one pandas
-frame with one row per booking: parsed dates and integer øre beside the raw
-values (kept for messages), and the file, sheet and row each booking came from.
+frame with one row per booking: parsed dates and integer øre, and the raw
+cell where it could not be read (kept for the message; None where it parsed), and the file, sheet and row each booking came from.
 Nothing here raises on a bad value; the rules turn bad values into findings.
 """
 
@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import UnusableInput
+from .files import ReadAhead
 from .parsing import clean_ids, is_blank, parse_amounts, parse_dates
 from .reading import (CSV_SUFFIXES, WORKBOOK_SUFFIXES, Table, build_table, find_sheet,
                       open_workbook, read_csv, sheet_rows)
@@ -44,6 +45,14 @@ FRAME_COLUMNS = [
 ]
 
 
+def _blank_where(values: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """:func:`is_blank` of ``values``, looking only where ``candidates`` is True (False elsewhere)."""
+    out = np.zeros(len(values), dtype=bool)
+    at = np.flatnonzero(candidates)
+    out[at] = is_blank(values[at])
+    return out
+
+
 def bookings_frame(table: Table) -> pd.DataFrame:
     """The typed bookings frame of one table; every record becomes one row."""
     n = len(table)
@@ -51,6 +60,12 @@ def bookings_frame(table: Table) -> pd.DataFrame:
     amount_raw = table.get("Beløb")
     dates, date_ok = parse_dates(date_raw)
     ore, amount_ok = parse_amounts(amount_raw)
+    # A value that parsed is not blank: only the others are looked at.
+    date_blank, amount_blank = _blank_where(date_raw, ~date_ok), _blank_where(amount_raw, ~amount_ok)
+    # The raw cell is kept only where it could not be read (for the message);
+    # a parsed value needs no copy, and frames travel lighter between processes.
+    date_raw = np.where(date_ok, None, date_raw)
+    amount_raw = np.where(amount_ok, None, amount_raw)
     data = {
         "file": np.full(n, table.file, dtype=object),
         "sheet": np.full(n, table.sheet, dtype=object),
@@ -60,13 +75,13 @@ def bookings_frame(table: Table) -> pd.DataFrame:
         "date": dates.astype("datetime64[s]"),
         "date_ok": date_ok,
         "date_raw": date_raw,
-        "date_blank": is_blank(date_raw),
+        "date_blank": date_blank,
         "cost_centre": clean_ids(table.get("Omkostningssted")),
         "account": clean_ids(table.get("Konto")),
         "amount": ore,
         "amount_ok": amount_ok,
         "amount_raw": amount_raw,
-        "amount_blank": is_blank(amount_raw),
+        "amount_blank": amount_blank,
         "text": clean_ids(table.get("Tekst"), distinct=False),
         "supplier": clean_ids(table.get("Leverandør")),
         "invoice_no": clean_ids(table.get("Fakturanr"), distinct=False),
@@ -74,9 +89,10 @@ def bookings_frame(table: Table) -> pd.DataFrame:
         "project": clean_ids(table.get("Projektnr")),
     }
     # Explicit object dtype: pandas 3 would otherwise infer (and copy into) a string dtype.
-    columns = {k: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v
+    index = pd.RangeIndex(n)  # one shared index: pandas then need not align the columns
+    columns = {k: pd.Series(v, dtype=object, copy=False, index=index) if v.dtype == object else v
                for k, v in data.items()}
-    return pd.DataFrame(columns, columns=FRAME_COLUMNS, copy=False)
+    return pd.DataFrame(columns, columns=FRAME_COLUMNS, index=index, copy=False)
 
 
 def empty_frame() -> pd.DataFrame:
@@ -103,8 +119,12 @@ class BookingsSource:
     book: object = None  # the open calamine workbook, for embedded master data
 
 
-def read_bookings(path: Path | str) -> BookingsSource:
-    """Read the bookings of a budget-holder workbook, a bare workbook or a CSV export."""
+def read_bookings(path: Path | str, ahead: ReadAhead | None = None) -> BookingsSource:
+    """Read the bookings of a budget-holder workbook, a bare workbook or a CSV export.
+
+    ``ahead`` is the same file already being read on a background thread
+    (:func:`itbudget.files.read_ahead`); its result is used instead of opening it again.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
@@ -114,7 +134,7 @@ def read_bookings(path: Path | str) -> BookingsSource:
         raise UnusableInput(
             f"{path.name}: filtypen '{path.suffix}' kendes ikke; brug en Excel-projektmappe "
             "(.xlsx, .xlsm) eller en CSV-fil.")
-    book = open_workbook(path)
+    book, read = ahead.result() if ahead is not None else (open_workbook(path), {})
     sheet = find_sheet(book, BOOKINGS_SHEET)
     if sheet is None:
         names = list(book.sheet_names)
@@ -122,7 +142,7 @@ def read_bookings(path: Path | str) -> BookingsSource:
             sheet = names[0] if names else None
         if sheet is None:
             raise UnusableInput(f"{path.name}: arket '{BOOKINGS_SHEET}' mangler.")
-    data, first = sheet_rows(book, sheet, path.name)
+    data, first = read[sheet] if sheet in read else sheet_rows(book, sheet, path.name)
     table = build_table(path.name, sheet, data, first, REQUIRED_HEADERS, OPTIONAL_HEADERS)
     issued = find_sheet(book, "Indstillinger") is not None
     return BookingsSource(path, bookings_frame(table), table.blank_rows, issued, book)

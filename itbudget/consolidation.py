@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .allocation import id_order_key, largest_remainder, round_div
-from .bookings import concat, empty_frame, read_bookings
+from .bookings import FRAME_COLUMNS, concat, empty_frame, read_bookings
 from .errors import ItbudgetError, UnusableInput
 from .invoices import InvoiceReport, check_invoices, report_dict
 from .master import MasterData, Settings, load_master
@@ -70,7 +70,9 @@ class Source:
     template_version: int | None = None
     budget_year: int | None = None
     blank_rows: int = 0
+    #: The bookings without the ``file`` and ``sheet`` columns (see ``sheet``).
     frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    sheet: str = ""
 
 
 # --------------------------------------------------------------------------- reading
@@ -104,9 +106,12 @@ def read_source(path: Path | str) -> Source:
         if src.is_issued_workbook:
             kind = "aftaleholders projektmappe"
             version, holder, year = _embedded_settings(src.book, path.name)
+        # The file and sheet columns repeat one value each: they are put back by
+        # :func:`consolidate` instead of travelling back from the worker process.
+        sheet = src.frame["sheet"].iat[0] if len(src.frame) else ""
         return Source(path.name, path, OK, rows=len(src.frame), kind=kind, holder=holder or "",
                       template_version=version, budget_year=year, blank_rows=src.blank_rows,
-                      frame=src.frame)
+                      frame=src.frame.drop(columns=["file", "sheet"]), sheet=sheet)
     except ItbudgetError as exc:
         return Source(path.name, path, UNREADABLE, str(exc), kind=kind)
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the run
@@ -430,10 +435,17 @@ def check_invoice_sources(sources: list[Source], master: MasterData,
     return check_invoices(paths, master, bookings=bookings) if paths else None
 
 
+def _with_source_columns(sources: list[Source]) -> pd.DataFrame:
+    """The bookings of ``sources`` in order, with the ``file`` and ``sheet`` of each row."""
+    frames = [s.frame if "file" in s.frame.columns else s.frame.assign(file=s.file, sheet=s.sheet)
+              for s in sources]
+    return concat(frames)[FRAME_COLUMNS] if frames else empty_frame()
+
+
 def consolidate(sources: list[Source], master: MasterData, *, invoices: bool = True) -> Consolidation:
     """Validate all readable sources together and compute the roll-up; never raises on bad data."""
-    frames = [s.frame for s in sources if s.status == OK and s.frame is not None]
-    bookings = concat(frames) if frames else empty_frame()
+    used = [s for s in sources if s.status == OK and s.frame is not None and len(s.frame)]
+    bookings = _with_source_columns(used)
     result = validate(bookings, master, central_coverage=True,
                       blank_rows=sum(s.blank_rows for s in sources if s.status == OK))
     f = result.ledger.frame

@@ -112,7 +112,35 @@ def _clean_uniques(uniques: np.ndarray, fallback: bool = True) -> list[str] | No
 
 def clean_id(value: object) -> str:
     """One identifier, as :func:`clean_ids` would clean it."""
+    if value is None or type(value) in (str, float, int, bool):
+        return _clean_one(value)  # what clean_ids does with these, without a factorize per cell
     return clean_ids([value])[0]
+
+
+#: Up to this many text amounts in a column are parsed one by one (same rules as the vectorised path).
+_FEW_TEXT_AMOUNTS = 64
+_AMOUNT_UNIT = re.compile(r"(?:kr\.?|dkk)")
+_AMOUNT_SPACE = re.compile(r"[\s\u00a0\u202f']")
+_PARENTHESISED = re.compile(r"^\((.*)\)$")
+_DANISH_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_KR_ORE = re.compile(r"^(\d{1,13})(?:\.(\d{0,2}))?$")
+
+
+def _text_amount(text: str) -> tuple[int, bool]:
+    """One ASCII text amount, step by step as the vectorised text path of :func:`parse_amounts`."""
+    s = _AMOUNT_SPACE.sub("", _AMOUNT_UNIT.sub("", text.strip().lower()))
+    neg = bool(_PARENTHESISED.match(s)) or s.endswith("-") or s.startswith("-")
+    s = _PARENTHESISED.sub(r"\1", s).strip("+-")
+    if "," in s:
+        s = s.replace(".", "").replace(",", ".")
+    elif _DANISH_GROUPS.match(s):
+        s = s.replace(".", "")
+    m = _KR_ORE.search(s)
+    if m is None:
+        return 0, False
+    val = int(m.group(1)) * 100 + int((m.group(2) or "").ljust(2, "0"))
+    val = -val if neg else val
+    return (val, True) if abs(val) <= MAX_AMOUNT_ORE else (0, False)
 
 
 def parse_amounts(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
@@ -147,8 +175,13 @@ def parse_amounts(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
         ok[num_idx] = good
 
     str_idx = np.flatnonzero(kinds == 2)
-    if str_idx.size:
-        s = pd.Series(obj[str_idx], dtype=object).str.strip().str.lower()
+    texts = obj[str_idx]
+    if 0 < str_idx.size <= _FEW_TEXT_AMOUNTS and all(t.isascii() for t in texts):
+        # A handful of pasted amounts: pandas' per-call overhead would dominate.
+        for i, text in zip(str_idx.tolist(), texts.tolist()):
+            ore[i], ok[i] = _text_amount(text)
+    elif str_idx.size:
+        s = pd.Series(texts, dtype=object).str.strip().str.lower()
         s = s.str.replace(r"(?:kr\.?|dkk)", "", regex=True)
         s = s.str.replace(r"[\s\u00a0\u202f']", "", regex=True)
         neg = s.str.match(r"^\(.*\)$") | s.str.endswith("-") | s.str.startswith("-")
@@ -191,7 +224,7 @@ def parse_dates(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
 
 
 #: Columns shorter than this are parsed value by value; factorising would not pay.
-_DISTINCT_MIN_ROWS = 2048
+_DISTINCT_MIN_ROWS = 512
 
 
 def _distinct(obj: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:

@@ -5,40 +5,23 @@ with python-calamine (fast, values only); CSV exports from the finance system
 are sniffed for encoding and separator. Every record keeps the Excel row number
 or CSV line it came from, so each finding can point back to it.
 
-Files are untrusted: sizes are capped and a zip part that would inflate beyond
-a sane limit is refused before anything is decompressed.
+The safety checks and the opening of workbooks live in :mod:`itbudget.files`
+(no NumPy there, so reading can start before the heavy imports).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .errors import UnusableInput
-
-#: Largest input file accepted (bytes on disk).
-MAX_FILE_BYTES = 256 * 1024 * 1024
-#: Largest uncompressed size of all parts of one .xlsx, and of one part.
-MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
-MAX_PART_RATIO = 250
-#: How far down a sheet the header row is looked for.
-HEADER_SCAN_ROWS = 30
-
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
-CSV_SUFFIXES = {".csv", ".txt"}
-
-_ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
-
-
-def norm_header(text: object) -> str:
-    """Header text compared loosely: case, spacing and a trailing colon ignored."""
-    return re.sub(r"\s+", " ", str(text or "")).strip().rstrip(":").strip().casefold()
+from .files import (  # noqa: F401 - the reading API in one place
+    CSV_SUFFIXES, HEADER_SCAN_ROWS, MAX_FILE_BYTES, MAX_PART_RATIO, MAX_UNZIPPED_BYTES,
+    WORKBOOK_SUFFIXES, check_file, check_zip, find_sheet, norm_header, open_workbook, sheet_rows)
 
 
 @dataclass
@@ -67,100 +50,6 @@ class Table:
         names = list(self.columns)
         for i, row in enumerate(self.rows):
             yield int(row), {n: self.columns[n][i] for n in names}
-
-
-def check_file(path: Path) -> None:
-    """Refuse files that are missing, oversized, encrypted or zip bombs."""
-    name = path.name
-    if not path.exists():
-        raise UnusableInput(f"{name}: filen findes ikke.")
-    if path.is_dir():
-        raise UnusableInput(f"{name}: er en mappe, ikke en fil.")
-    size = path.stat().st_size
-    if size == 0:
-        raise UnusableInput(f"{name}: filen er tom.")
-    if size > MAX_FILE_BYTES:
-        raise UnusableInput(
-            f"{name}: filen er for stor ({size // (1024 * 1024)} MB; højst "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MB).")
-    with path.open("rb") as fh:
-        head = fh.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            fh.seek(0)
-            if _ENCRYPTED_MARK in fh.read(min(size, 8 * 1024 * 1024)):
-                raise UnusableInput(
-                    f"{name}: projektmappen er krypteret eller beskyttet med adgangskode. "
-                    "Fjern adgangskoden i Excel (Filer > Oplysninger > Beskyt projektmappe) "
-                    "og send den igen.")
-    suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"} and not head.startswith(b"PK"):
-        raise UnusableInput(
-            f"{name}: er ikke en gyldig Excel-projektmappe (.xlsx); "
-            "filen er beskadiget eller har en forkert filtype.")
-    if head.startswith(b"PK") and suffix not in CSV_SUFFIXES:
-        # Every zip package (.xlsx, .xlsm, .ods, .xlsb, a renamed .xls) is
-        # checked for parts that would inflate beyond the limits.
-        check_zip(path)
-
-
-def check_zip(path: Path) -> None:
-    """Refuse an .xlsx whose parts would inflate beyond the limits (zip bomb)."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnusableInput(
-            f"{path.name}: projektmappen er beskadiget (kan ikke åbnes som .xlsx: {exc}).") from None
-    total = 0
-    for info in infos:
-        total += info.file_size
-        ratio = info.file_size / max(1, info.compress_size)
-        if info.file_size > 64 * 1024 * 1024 and ratio > MAX_PART_RATIO:
-            raise UnusableInput(
-                f"{path.name}: delen '{info.filename}' ville fylde "
-                f"{info.file_size // (1024 * 1024)} MB udpakket (pakket {ratio:.0f} gange); "
-                "filen afvises som mistænkelig.")
-    if total > MAX_UNZIPPED_BYTES:
-        raise UnusableInput(
-            f"{path.name}: projektmappen ville fylde {total // (1024 * 1024)} MB udpakket; "
-            "filen afvises som for stor.")
-
-
-def open_workbook(path: Path):
-    """Open a workbook with python-calamine after the safety checks."""
-    import python_calamine as pc
-
-    check_file(path)
-    try:
-        return pc.load_workbook(str(path))
-    except pc.PasswordError:
-        raise UnusableInput(f"{path.name}: projektmappen er beskyttet med adgangskode.") from None
-    except Exception as exc:  # calamine raises several types for corrupt files
-        raise UnusableInput(
-            f"{path.name}: projektmappen kan ikke læses; den er beskadiget eller ikke en "
-            f"Excel-fil ({type(exc).__name__}: {str(exc)[:200]}).") from None
-
-
-def sheet_rows(book, sheet: str, file: str) -> tuple[list[list], int]:
-    """All values of a sheet and the Excel row number of its first row."""
-    try:
-        ws = book.get_sheet_by_name(sheet)
-        data = ws.to_python(skip_empty_area=True)
-        first = (ws.start or (0, 0))[0] + 1
-    except Exception as exc:
-        raise UnusableInput(
-            f"{file}, ark '{sheet}': arket kan ikke læses ({type(exc).__name__}: "
-            f"{str(exc)[:200]}).") from None
-    return data, first
-
-
-def find_sheet(book, wanted: str) -> str | None:
-    """The sheet named ``wanted``, compared loosely, or None."""
-    key = norm_header(wanted)
-    for name in book.sheet_names:
-        if norm_header(name) == key:
-            return name
-    return None
 
 
 def _locate_header(data: list[list], required: list[str], optional: list[str]) -> int | None:

@@ -150,3 +150,27 @@ def test_few_text_dates_parse_like_the_vectorised_path(values):
     finally:
         parsing._FEW_TEXT_DATES = saved
     assert ((few == many) | (np.isnat(few) & np.isnat(many))).all(), list(zip(values, few, many))
+
+
+TEXT_AMOUNTS = st.one_of(
+    st.sampled_from(["1.234,50", "-1234,5", "1234.50", "1 234,50 kr.", "1.234,50-", "(1.234,50)",
+                     "DKK 12", "12,345", "1.234", "1.234.567", "12.3456", "kr", "", " ", "+7", "--5",
+                     "9999999999999,99", "10000000000,01", "1,2,3", "(5", "0,0", "'1'000,00", "1e3"]),
+    st.text(alphabet="0123456789.,-+() krDK'", max_size=16))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(TEXT_AMOUNTS, st.floats(-1e6, 1e6), st.none()), min_size=1, max_size=60))
+def test_few_text_amounts_parse_like_the_vectorised_path(values):
+    import itbudget.parsing as parsing
+
+    obj = np.array(values, dtype=object)
+    few = parsing.parse_amounts(obj)
+    saved = parsing._FEW_TEXT_AMOUNTS
+    parsing._FEW_TEXT_AMOUNTS = 0
+    try:
+        many = parsing.parse_amounts(obj)
+    finally:
+        parsing._FEW_TEXT_AMOUNTS = saved
+    assert few[0].tolist() == many[0].tolist(), list(zip(values, few[0], many[0]))
+    assert few[1].tolist() == many[1].tolist(), list(zip(values, few[1], many[1]))

@@ -77,3 +77,14 @@ def test_late_booking_on_an_unreadable_date_is_not_called_late():
     result = run(booking(Konto="2250", Projektnr="P1", Dato="i går"))
     assert rows_of(result, "ITB001") == [2]
     assert rows_of(result, "ITB007") == []
+
+
+@pytest.mark.parametrize("project, expected", [("P2", "P2 mangler godkendelse fra EPO"),
+                                               ("P9", "Projektskema 'P9' findes ikke")])
+def test_unreadable_date_does_not_excuse_a_missing_or_unknown_form(project, expected):
+    found = hits(run(booking(Konto="2250", Projektnr=project, Dato="31-02-2026")), "ITB007")
+    assert len(found) == 1 and expected in found[0][2]
+
+
+def test_unreadable_date_on_a_fully_approved_form_is_not_itb007():
+    assert rows_of(run(booking(Konto="2250", Projektnr="P1", Dato="31-02-2026")), "ITB007") == []

@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..consolidation import OK, SKIPPED, UNREADABLE, Consolidation, consolidate_dir, consolidation_dict
 from ..errors import UnusableInput
-from ..parsing import format_kr
+
+if TYPE_CHECKING:
+    from ..consolidation import Consolidation
 
 
 def register(sub) -> None:
@@ -38,6 +40,8 @@ def register(sub) -> None:
 
 
 def _read_with_progress(args, exclude) -> Consolidation:
+    from ..consolidation import consolidate_dir
+
     if not sys.stderr.isatty():
         return consolidate_dir(args.directory, args.master, workers=args.workers, exclude=exclude)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -56,6 +60,9 @@ def _read_with_progress(args, exclude) -> Consolidation:
 
 def summary_text(c: Consolidation, directory: str, written: list[str]) -> str:
     """The Danish summary finance reads in the terminal."""
+    from ..consolidation import OK, SKIPPED, UNREADABLE
+    from ..parsing import format_kr
+
     ok = [s for s in c.sources if s.status == OK and s.kind != "faktura"]
     bad = [s for s in c.sources if s.status == UNREADABLE]
     skipped = [s for s in c.sources if s.status == SKIPPED]
@@ -95,6 +102,8 @@ def summary_text(c: Consolidation, directory: str, written: list[str]) -> str:
 
 def run(args) -> int:
     from workbook_templates.consolidation import write_consolidation, write_consumption_lists
+
+    from ..consolidation import consolidation_dict
 
     directory = Path(args.directory)
     if not directory.is_dir():

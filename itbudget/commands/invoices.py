@@ -6,9 +6,6 @@ import json
 import sys
 
 from ..errors import UnusableInput
-from ..invoices import (check_invoices, collect_xml_paths, read_bookings_paths, report_dict,
-                        report_text)
-from ..master import load_master
 
 
 def register(sub) -> None:
@@ -28,6 +25,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..invoices import check_invoices, collect_xml_paths, read_bookings_paths, report_dict, report_text
+    from ..master import load_master
+
     master = load_master(args.master)
     paths = collect_xml_paths(args.paths)
     if not paths:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UnusableInput
-from ..master import load_master
 
 _SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -27,6 +26,8 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from workbook_templates.project_form import merge_forms, read_project_form, write_updated_master
+
+    from ..master import load_master
 
     folder, stamdata = Path(args.folder), Path(args.master)
     if not folder.is_dir():

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..report import exit_code, validation_json, validation_text
-from ..validation import validate_file
+from ..files import bulk_reading, read_ahead
 
 
 def register(sub) -> None:
@@ -21,7 +20,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    result = validate_file(args.bookings, args.master)
+    with bulk_reading():
+        # The workbook is parsed on a second core while pandas and the rules are imported.
+        # (The sheet's name is bookings.BOOKINGS_SHEET; that module would import pandas first.)
+        ahead = read_ahead(args.bookings, "Bogføringer")
+        from ..report import exit_code, validation_json, validation_text
+        from ..validation import validate_file
+
+        result = validate_file(args.bookings, args.master, ahead=ahead)
     if args.format == "json":
         sys.stdout.write(validation_json(result))
     else:

@@ -4,34 +4,54 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas._libs import hashtable
 
 from ..ledger import Ledger
 from . import Hits, rule
 
 
+def _changed_by_folding(uniques: np.ndarray, joined: str, folded: str) -> np.ndarray | None:
+    """Positions of the values that case folding changes; None when folding changed a length.
+
+    Compares the two texts as arrays of code points: one vectorised pass over
+    the characters instead of one Python comparison per value.
+    """
+    if len(folded) != len(joined):
+        return None
+    a = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    b = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    separators = np.flatnonzero(a == 0x1F)
+    if len(separators) != len(uniques) - 1:  # a value holds the separator itself
+        return None
+    return np.unique(np.searchsorted(separators, np.flatnonzero(a != b)))
+
+
 def _folded_codes(values: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
-    """Codes equal where values are equal ignoring case, their count, and where values are blank."""
-    codes, uniques = pd.factorize(values)
+    """Codes equal where values are equal ignoring case, their count, and where values are blank.
+
+    ``values`` are cleaned text (never None). Each distinct value is hashed
+    once; case folding maps character by character, so all distinct values fold
+    in one call, and usually few change (credit notes "KN-..."): only those
+    are looked up and merged.
+    """
+    table = hashtable.PyObjectHashTable(max(1, len(values)))
+    uniques, codes = table.factorize(values)
     blank = np.append(uniques == "", True)[codes]
     joined = "\x1f".join(uniques)
-    # Case folding maps character by character, so all distinct values fold in
-    # one call; usually few change (credit notes "KN-..."), and only those are merged.
     folded = joined.casefold()
     if folded != joined:
-        parts = (folded.split("\x1f") if joined.count("\x1f") == len(uniques) - 1
-                 else [u.casefold() for u in uniques])
-        changed = np.flatnonzero(np.array(parts, dtype=object) != uniques)
-        keys = {parts[i] for i in changed.tolist()}
-        # Which distinct values already are one of the folded keys ("kn-1" beside "KN-1").
-        hits = np.flatnonzero(pd.Series(uniques, dtype=object, copy=False).isin(keys).to_numpy())
-        position = {uniques[i]: i for i in hits.tolist()}
+        changed = _changed_by_folding(uniques, joined, folded)
+        if changed is None:
+            changed = np.flatnonzero([u.casefold() != u for u in uniques])
+        keys = np.array([uniques[i].casefold() for i in changed.tolist()], dtype=object)
+        # A distinct value that already is a folded key ("kn-1" beside "KN-1") keeps its code.
+        existing = table.lookup(keys) if len(keys) else np.zeros(0, dtype=np.intp)
         canon = np.arange(len(uniques) + 1, dtype=np.int64)
         canon[-1] = -1
         first: dict[str, int] = {}
-        for i in changed.tolist():
-            key = parts[i]
+        for i, key, at in zip(changed.tolist(), keys.tolist(), existing.tolist()):
             if key not in first:
-                first[key] = position.get(key, i)
+                first[key] = at if at >= 0 else i
             canon[i] = first[key]
         codes = canon[codes]
     return codes.astype(np.int64), len(uniques), blank

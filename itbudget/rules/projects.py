@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..ledger import Ledger
 from ..parsing import format_date, format_kr
@@ -15,7 +16,21 @@ _APPROVERS = (("approved_it", "IT"), ("approved_epo", "EPO"), ("approved_finance
 def project_form(ledger: Ledger) -> Hits:
     f = ledger.frame
     projects = ledger.master.project_by_id
-    needs = f["requires_project"].to_numpy() | (f["project"] != "").to_numpy()
+    project = f["project"].to_numpy(dtype=object)
+    named = project != ""
+    # Per distinct project: the day its last approval came (NaT: unknown or not fully approved).
+    codes, uniques = pd.factorize(project)
+    approved_on = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[D]")
+    for k, p in enumerate(uniques):
+        form = projects.get(p)
+        days = [getattr(form, attr) for attr, _ in _APPROVERS] if form is not None else [None]
+        if None not in days:
+            approved_on[k] = np.datetime64(max(days), "D")
+    approved = approved_on[codes]
+    # Only a booking on a fully approved project dated on or after the approval is fine.
+    booked_on = f["date"].to_numpy().astype("datetime64[D]")
+    fine = named & ~np.isnat(approved) & (~f["date_ok"].to_numpy() | (booked_on >= approved))
+    needs = (f["requires_project"].to_numpy() | named) & ~fine
     pos_all = np.flatnonzero(needs)
     pos, msgs = [], []
     sub = f.iloc[pos_all]
