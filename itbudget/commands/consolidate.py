@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UnusableInput
+from ..files import bulk_reading
 
 if TYPE_CHECKING:
     from ..consolidation import Consolidation
@@ -114,7 +115,8 @@ def run(args) -> int:
         raise UnusableInput(f"{args.lists}: forbrugslisterne kan ikke skrives i mappen med "
                             "projektmapperne; vælg en anden mappe.")
     exclude = tuple(p for p in (args.output,) if p)
-    c = _read_with_progress(args, exclude)
+    with bulk_reading():
+        c = _read_with_progress(args, exclude)
     written = []
     if args.output:
         write_consolidation(c, args.output)

@@ -36,7 +36,8 @@ def _folded_codes(values: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
     """
     table = hashtable.PyObjectHashTable(max(1, len(values)))
     uniques, codes = table.factorize(values)
-    blank = np.append(uniques == "", True)[codes]
+    blank_code = table.lookup(np.array([""], dtype=object))[0]  # -1: no blank value
+    blank = (codes == blank_code) | (codes < 0)
     joined = "\x1f".join(uniques)
     folded = joined.casefold()
     if folded != joined:

@@ -11,8 +11,8 @@ from . import Hits, contact_hint, rule
 @rule("ITB009", "error", "EAN mangler eller har forkert kontrolciffer")
 def ean_invalid(ledger: Ledger) -> Hits:
     f = ledger.frame
-    blank = (f["ean"] == "").to_numpy()
-    invoice = (f["invoice_no"] != "").to_numpy()
+    blank = f["ean"].to_numpy() == ""
+    invoice = f["invoice_no"].to_numpy() != ""
     valid = f["ean_valid"].to_numpy()
     pos = np.flatnonzero((blank & invoice) | (~blank & ~valid))
     sub = f.iloc[pos]
@@ -31,7 +31,7 @@ def ean_invalid(ledger: Ledger) -> Hits:
 def ean_foreign(ledger: Ledger) -> Hits:
     f = ledger.frame
     mask = (f["ean_valid"].to_numpy() & f["cc_known"].to_numpy()
-            & (f["ean_holder"] != f["holder"]).to_numpy())
+            & (f["ean_holder"].to_numpy() != f["holder"].to_numpy()))
     pos = np.flatnonzero(mask)
     holders = ledger.master.holder_by_id
     sub = f.iloc[pos]

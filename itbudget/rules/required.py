@@ -10,7 +10,8 @@ from . import Hits, rule
 
 
 def _blank(col) -> np.ndarray:
-    return (col == "").to_numpy(dtype=bool)
+    # NumPy compares object arrays several times faster than pandas does.
+    return col.to_numpy() == ""
 
 
 @rule("ITB001", "error", "Påkrævet felt mangler eller kan ikke læses")
