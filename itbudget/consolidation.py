@@ -439,9 +439,21 @@ def check_invoice_sources(sources: list[Source], master: MasterData,
 
 def _with_source_columns(sources: list[Source]) -> pd.DataFrame:
     """The bookings of ``sources`` in order, with the ``file`` and ``sheet`` of each row."""
-    frames = [s.frame if "file" in s.frame.columns else s.frame.assign(file=s.file, sheet=s.sheet)
-              for s in sources]
-    return concat(frames)[FRAME_COLUMNS] if frames else empty_frame()
+    if not sources:
+        return empty_frame()
+    if any("file" in s.frame.columns for s in sources):  # frames built in this process
+        frames = [s.frame if "file" in s.frame.columns else s.frame.assign(file=s.file, sheet=s.sheet)
+                  for s in sources]
+        return concat(frames)[FRAME_COLUMNS]
+    bookings = concat([s.frame for s in sources])
+    counts = [len(s.frame) for s in sources]
+    for name, values in (("sheet", [s.sheet for s in sources]), ("file", [s.file for s in sources])):
+        bookings.insert(0, name, np.repeat(np.array(values, dtype=object), counts))
+    return bookings
+
+
+#: The ledger columns the roll-up reads; only these are copied for the placeable bookings.
+ROLLUP_COLUMNS = ["holder", "cost_centre", "account", "amount", "financing", "central_line"]
 
 
 def consolidate(sources: list[Source], master: MasterData, *, invoices: bool = True) -> Consolidation:
@@ -451,7 +463,7 @@ def consolidate(sources: list[Source], master: MasterData, *, invoices: bool = T
     result = validate(bookings, master, central_coverage=True,
                       blank_rows=sum(s.blank_rows for s in sources if s.status == OK))
     f = result.ledger.frame
-    placed = f[f["placeable"].to_numpy()]
+    placed = f.loc[f["placeable"].to_numpy(), ROLLUP_COLUMNS]
     central, shares = central_rollup(placed, master, result)
     workstations, pool = workstation_costs(placed, master)
     lines = result.lines[result.lines["central_line"] == ""].reset_index(drop=True)
