@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .master import MasterData
-from .parsing import is_ean
+from .parsing import factorize_values, is_ean
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def prepare(bookings: pd.DataFrame, master: MasterData, *, central_coverage: boo
     acct = np.asarray(col["account"], dtype=object)
     new: dict[str, np.ndarray] = {}
 
-    cc_codes, cc_uniq = pd.factorize(cc)
+    cc_codes, cc_uniq = factorize_values(cc)
     cc_holder = master.holder_of_cost_centre
     holder_u = [cc_holder.get(c) for c in cc_uniq]
     cc_known_u = np.array([h is not None for h in holder_u] + [False], dtype=bool)
@@ -96,7 +96,7 @@ def prepare(bookings: pd.DataFrame, master: MasterData, *, central_coverage: boo
     new["holder"] = _spread([h if h is not None else "" for h in holder_u], cc_codes, "")
 
     accounts = master.account_by_id
-    ac_codes, ac_uniq = pd.factorize(acct)
+    ac_codes, ac_uniq = factorize_values(acct)
     acc_u = [accounts.get(a) for a in ac_uniq]
     known_u = np.array([a is not None for a in acc_u] + [False], dtype=bool)
     known = known_u[ac_codes]
@@ -162,7 +162,7 @@ def prepare(bookings: pd.DataFrame, master: MasterData, *, central_coverage: boo
     new["uncovered"] = short
 
     # Projects: every placeable booking naming a known project counts.
-    pr_codes, pr_uniq = pd.factorize(np.asarray(col["project"], dtype=object))
+    pr_codes, pr_uniq = factorize_values(np.asarray(col["project"], dtype=object))
     projects = master.project_by_id
     approved = _spread([projects[p].approved_amount if p in projects else -1 for p in pr_uniq],
                        pr_codes, -1, np.int64)
@@ -173,7 +173,7 @@ def prepare(bookings: pd.DataFrame, master: MasterData, *, central_coverage: boo
     new["project_approved"] = np.maximum(approved, 0)
     new["project_excess"] = _shortfall(amount, project_running, approved, on_project)
 
-    ean_codes, ean_uniq = pd.factorize(np.asarray(col["ean"], dtype=object))
+    ean_codes, ean_uniq = factorize_values(np.asarray(col["ean"], dtype=object))
     new["ean_valid"] = _spread([is_ean(e) for e in ean_uniq], ean_codes, False, bool)
     holder_of_ean = master.holder_of_ean
     new["ean_holder"] = _spread([holder_of_ean.get(e, "") for e in ean_uniq], ean_codes, "")

@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 from stdnum import ean as gs1
-from pandas._libs import lib
+from pandas._libs import hashtable, lib
 
 #: Largest amount accepted on one booking: 10 billion kr. (keeps int64 sums safe).
 MAX_AMOUNT_ORE = 10**12
@@ -65,6 +65,19 @@ def _clean_one(v: object) -> str:
     return str(v).strip()
 
 
+def factorize_values(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of an object column: ``(codes, uniques)``, None and NaN coded -1.
+
+    Hashes with Python's own string hash, which each string caches: the first
+    pass over a column pays for it, and later passes over the same strings
+    (the rules, the ledger) do not. pandas' string table would hash every
+    value again, after one more pass to check that all values are text.
+    """
+    table = hashtable.PyObjectHashTable(max(1, len(values)))
+    uniques, codes = table.factorize(values)
+    return codes, uniques
+
+
 def clean_ids(values: Sequence[object], *, distinct: bool = True) -> np.ndarray:
     """Identifiers as text: ``1001.0`` from a numeric cell becomes ``"1001"``.
 
@@ -85,7 +98,7 @@ def clean_ids(values: Sequence[object], *, distinct: bool = True) -> np.ndarray:
             result = np.empty(len(obj), dtype=object)
             result[:] = out
             return result
-    codes, uniques = pd.factorize(obj, use_na_sentinel=True)
+    codes, uniques = factorize_values(obj)
     cleaned = np.empty(len(uniques) + 1, dtype=object)
     cleaned[:-1] = _clean_uniques(uniques)
     cleaned[-1] = ""  # code -1: None or NaN
@@ -237,7 +250,7 @@ def _distinct(obj: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     n = len(obj)
     if n < _DISTINCT_MIN_ROWS:
         return None
-    codes, uniques = pd.factorize(obj, use_na_sentinel=True)
+    codes, uniques = factorize_values(obj)
     if len(uniques) > n // 4:
         return None
     types = lib.map_infer(obj, type, convert=False)

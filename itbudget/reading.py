@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from pandas._libs import lib
 
 from .errors import UnusableInput
 from .files import (  # noqa: F401 - the reading API in one place
@@ -130,8 +131,14 @@ def build_table(file: str, sheet: str, data: list[list], first_row: int,
         empty = (sub == "") | (sub == None)  # noqa: E711
         text = np.flatnonzero(~empty)
         if text.size:
-            empty[text] = np.fromiter(
-                (type(v) is str and v.isspace() for v in sub[text]), dtype=bool, count=text.size)
+            values = sub[text]
+            kind = lib.infer_dtype(values, skipna=False)  # one C pass: is there text at all?
+            if kind == "string":
+                empty[text] = np.fromiter(map(str.isspace, values), dtype=bool, count=text.size)
+            elif "mixed" in kind or kind == "unknown-array":
+                empty[text] = np.fromiter(
+                    (type(v) is str and v.isspace() for v in values), dtype=bool, count=text.size)
+            # Any other kind (numbers, dates, booleans) holds no text, so nothing blank.
         cand = cand[empty]
     filled = np.ones(len(body), dtype=bool)
     filled[cand] = False

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from ..ledger import Ledger
-from ..parsing import format_date, format_kr
+from ..parsing import factorize_values, format_date, format_kr
 from . import Hits, contact_hint, rule
 
 _APPROVERS = (("approved_it", "IT"), ("approved_epo", "EPO"), ("approved_finance", "Økonomi"))
@@ -19,7 +18,7 @@ def project_form(ledger: Ledger) -> Hits:
     project = f["project"].to_numpy(dtype=object)
     named = project != ""
     # Per distinct project: the day its last approval came (NaT: unknown or not fully approved).
-    codes, uniques = pd.factorize(project)
+    codes, uniques = factorize_values(project)
     approved_on = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[D]")
     for k, p in enumerate(uniques):
         form = projects.get(p)
