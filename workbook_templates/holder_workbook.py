@@ -10,8 +10,14 @@ under the contract's sheet names, so ``itbudget validate HOLDER.xlsx`` needs no
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import contextlib
 import dataclasses
+import gc
+import multiprocessing
+import os
 import re
+import signal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -21,7 +27,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from itbudget.bookings import BOOKING_HEADERS, BOOKINGS_SHEET
-from itbudget.errors import UnusableInput
+from itbudget.errors import ItbudgetError, UnusableInput
 from itbudget.master import TEMPLATE_VERSION, Holder, MasterData
 from itbudget.writing import atomic_path
 
@@ -133,22 +139,21 @@ def _budget_sheet(wb: Workbook, master: MasterData, title: str) -> None:
     cc_name = {c.id: c.name for c in master.cost_centres}
     acc_name = {a.id: a.name for a in master.accounts}
     y = BUDGET_YEAR_NAME
+    booked = (f'=SUMIFS({_whole("Beløb")},{_whole("Omkostningssted")},$A{{r}},'
+              f'{_whole("Konto")},$C{{r}},{_whole("Dato")},">="&DATE({y},1,1),'
+              f'{_whole("Dato")},"<"&DATE({y}+1,1,1))')
+    given = ((1, styles.TEXT), (2, None), (3, styles.TEXT), (4, None), (5, styles.KR), (6, styles.KR))
     for r, b in enumerate(master.budget_lines, start=2):
-        for col, value, fmt in (("A", b.cost_centre, styles.TEXT), ("B", cc_name.get(b.cost_centre, ""), None),
-                                ("C", b.account, styles.TEXT), ("D", acc_name.get(b.account, ""), None),
-                                ("E", kr_value(b.budget), styles.KR), ("F", kr_value(b.commitments), styles.KR)):
-            cell = ws[f"{col}{r}"]
+        values = (b.cost_centre, cc_name.get(b.cost_centre, ""), b.account, acc_name.get(b.account, ""),
+                  kr_value(b.budget), kr_value(b.commitments))
+        for (col, fmt), value in zip(given, values):
+            cell = ws.cell(row=r, column=col)
             styles.set_text(cell, value)
             if fmt:
                 cell.number_format = fmt
-        ws[f"G{r}"] = (f'=SUMIFS({_whole("Beløb")},{_whole("Omkostningssted")},$A{r},'
-                       f'{_whole("Konto")},$C{r},{_whole("Dato")},">="&DATE({y},1,1),'
-                       f'{_whole("Dato")},"<"&DATE({y}+1,1,1))')
-        ws[f"H{r}"] = f"=E{r}-F{r}-G{r}"
-        ws[f"I{r}"] = f'=IF(E{r}=0,"",(F{r}+G{r})/E{r})'
-        for col in "GH":
-            ws[f"{col}{r}"].number_format = styles.KR
-        ws[f"I{r}"].number_format = styles.PERCENT
+        for col, formula, fmt in ((7, booked.format(r=r), styles.KR), (8, f"=E{r}-F{r}-G{r}", styles.KR),
+                                  (9, f'=IF(E{r}=0,"",(F{r}+G{r})/E{r})', styles.PERCENT)):
+            ws.cell(row=r, column=col, value=formula).number_format = fmt
     last = len(master.budget_lines) + 1
     styles.fit_widths(ws, [BUDGET_HEADERS] + [[b.cost_centre, cc_name.get(b.cost_centre, ""), b.account,
                                                acc_name.get(b.account, "")] for b in master.budget_lines])
@@ -304,9 +309,24 @@ def write_blank_holder(path: Path | str) -> Path:
     return Path(path)
 
 
+#: The fewest workbooks worth starting worker processes for, by how workers start.
+#: fork copies this process, about 20 ms a worker (measured on two cores: 10
+#: workbooks 0.14 s against 0.22 s in process; 4 break even); spawn and forkserver
+#: (Windows, macOS) start Python and import pandas and openpyxl again, about 0.7 s:
+#: two cores gain only from about 100 workbooks.
+PARALLEL_MIN = {"fork": 6, "spawn": 100, "forkserver": 100}
+
+
 def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] | None = None, *,
-                    master_date: str = "") -> list[Path]:
-    """Issue one workbook per holder (all, or the ids given) into ``outdir``."""
+                    master_date: str = "", workers: int | None = None) -> list[Path]:
+    """Issue one workbook per holder (all, or the ids given) into ``outdir``.
+
+    Many workbooks are written by worker processes (``workers``, default: every
+    core the process may use); a few stay in this process. Either way every file
+    is written atomically, the paths come back in the order of ``holders`` (or of
+    the master data), and a file that cannot be written stops the run with an
+    :class:`UnusableInput` naming it; files already complete are kept.
+    """
     if master.scope:
         raise UnusableInput(
             f"{master.source}: er en aftaleholders projektmappe ({master.scope}), ikke stamdata; "
@@ -325,5 +345,134 @@ def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] |
                 "ret Aftaleholder eller Navn i stamdata.")
         taken[name.casefold()] = hid
     outdir.mkdir(parents=True, exist_ok=True)
-    return [write_holder_workbook(master, hid, outdir / name, master_date=master_date)
-            for hid, name in files]
+    jobs = [(hid, outdir / name) for hid, name in files]
+    workers = min(workers or _usable_cores(), len(jobs))
+    if workers >= 2:
+        context = _pool_context()
+        if len(jobs) >= PARALLEL_MIN.get(context.get_start_method(), 100):
+            written = _issue_parallel(master, jobs, master_date, workers, context)
+            if written is not None:
+                return written
+    with _gc_frozen():
+        return [_write_one(master, hid, path, master_date) for hid, path in jobs]
+
+
+def _pool_context():
+    """How worker processes start: Python's default (fork on Linux, spawn on Windows and macOS)."""
+    return multiprocessing.get_context()
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _write_one(master: MasterData, holder_id: str, path: Path, master_date: str) -> Path:
+    """:func:`write_holder_workbook`, with a file-system failure as a Danish message."""
+    try:
+        return write_holder_workbook(master, holder_id, path, master_date=master_date)
+    except OSError as exc:
+        raise UnusableInput(f"{path}: projektmappen til aftaleholder {holder_id} kunne ikke "
+                            f"skrives ({exc.strerror or exc}).") from exc
+
+
+@contextlib.contextmanager
+def _gc_frozen():
+    """Keep the objects that exist now (master data, modules) out of garbage collection.
+
+    Every workbook is a web of cyclic references that only the collector frees,
+    and each collection would also walk everything loaded before: freezing that
+    saves about 5 % of issuing. Left alone if the caller has frozen objects.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+# ------------------------------------------------------------------ worker processes
+
+#: A worker's master data and date, set once as it starts (with fork it is
+#: inherited, not copied; with spawn it is pickled once per worker, not per file).
+_WORKER: tuple[MasterData, str] | None = None
+
+
+def _init_worker(master: MasterData, master_date: str) -> None:
+    global _WORKER
+    _WORKER = (master, master_date)
+    gc.freeze()  # as _gc_frozen; with fork it also keeps the parent's memory shared
+    # Ctrl-C is the parent's to handle: it lets running files finish and cancels the rest.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _worker_write(holder_id: str, path: Path) -> str | None:
+    """Write one workbook in a worker: None, or the Danish message of why it could not."""
+    master, master_date = _WORKER
+    try:
+        _write_one(master, holder_id, path, master_date)
+    except ItbudgetError as exc:  # sent back as text: the exception itself need not pickle
+        return str(exc)
+    return None
+
+
+def _issue_parallel(master: MasterData, jobs: list[tuple[str, Path]], master_date: str,
+                    workers: int, context) -> list[Path] | None:
+    """Write ``jobs`` with a pool of processes; None if no pool can be started here."""
+    try:
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                      initializer=_init_worker, initargs=(master, master_date))
+    except (OSError, NotImplementedError, ImportError):  # no process support (sandbox, no /dev/shm)
+        return None
+    futures: list[cf.Future] = []
+    broken: BaseException | None = None
+    try:
+        try:
+            for hid, path in jobs:
+                futures.append(pool.submit(_worker_write, hid, path))
+        except cf.BrokenExecutor as exc:  # a worker died already (or could not start)
+            broken = exc
+        for fut in cf.as_completed(futures):
+            if fut.exception() is not None or fut.result() is not None:
+                break  # stop issuing: files not yet started are cancelled below
+    finally:
+        # On a failure or Ctrl-C: cancel what has not started, let running files finish.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+    def crashed(hid: str, path: Path, exc: BaseException) -> str:
+        return (f"{path}: projektmappen til aftaleholder {hid} kunne ikke skrives; "
+                f"skriveprocessen stoppede uventet ({type(exc).__name__}).")
+
+    failures, unfinished = [], []
+    for fut, (hid, path) in zip(futures, jobs):
+        if fut.cancelled():
+            unfinished.append(path)
+        elif fut.exception() is not None:
+            unfinished.append(path)
+            failures.append(crashed(hid, path, fut.exception()))
+        elif fut.result() is not None:
+            unfinished.append(path)
+            failures.append(fut.result())
+    if broken is not None:
+        unfinished += [path for _, path in jobs[len(futures):]]
+        failures.append(crashed(*jobs[len(futures)], broken))
+    if failures or unfinished:
+        for path in unfinished:  # a worker that died mid-file leaves its temporary file
+            _remove_leftovers(path)
+        raise UnusableInput(failures[0] if failures else "udsendelsen blev afbrudt.")
+    return [path for _, path in jobs]
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove :func:`atomic_path`'s temporary files for ``path`` (``.NAME.*SUFFIX``)."""
+    prefix = f".{path.name}."
+    with contextlib.suppress(OSError):
+        for entry in path.parent.iterdir():
+            if entry.name.startswith(prefix) and entry.name.endswith(path.suffix):
+                with contextlib.suppress(OSError):
+                    entry.unlink()

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import UnusableInput
-from ..master import load_master
 
 
 def register(sub) -> None:
@@ -22,7 +21,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    # Imported here: building the CLI's parser must not import pandas (via the master data).
     from workbook_templates.holder_workbook import issue_workbooks
+
+    from ..master import load_master
 
     stamdata = Path(args.stamdata)
     outdir = Path(args.outdir)
