@@ -142,7 +142,9 @@ def read_bookings(path: Path | str, ahead: ReadAhead | None = None) -> BookingsS
             sheet = names[0] if names else None
         if sheet is None:
             raise UnusableInput(f"{path.name}: arket '{BOOKINGS_SHEET}' mangler.")
-    data, first = read[sheet] if sheet in read else sheet_rows(book, sheet, path.name)
+    # Rows read ahead are taken out of the read-ahead, so they are freed once tabled.
+    data, first = read.pop(sheet) if sheet in read else sheet_rows(book, sheet, path.name)
     table = build_table(path.name, sheet, data, first, REQUIRED_HEADERS, OPTIONAL_HEADERS)
+    del data
     issued = find_sheet(book, "Indstillinger") is not None
     return BookingsSource(path, bookings_frame(table), table.blank_rows, issued, book)

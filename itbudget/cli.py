@@ -9,8 +9,11 @@ User errors print one Danish message on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
+import os
 import sys
+import threading
 
 from .errors import ItbudgetError
 
@@ -62,5 +65,28 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def entry() -> None:
+    """The ``itbudget`` program: :func:`main`, then exit without tearing the interpreter down.
+
+    A command that has finished leaves millions of objects (a year's bookings)
+    and pandas' modules behind; freeing them one by one before the process ends
+    took 0.1 s of a 2 s validation, for memory the operating system reclaims
+    anyway. So, once output is flushed and exit handlers have run (temporary
+    files, logging), the process ends at once; with another thread or a child
+    process still alive it ends the normal way, which waits for them.
+    """
+    code = main()
+    if threading.active_count() > 1 or ("multiprocessing" in sys.modules
+                                        and sys.modules["multiprocessing"].active_children()):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # the reader went away, or the stream was closed
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -112,14 +112,14 @@ def _clean_uniques(uniques: np.ndarray, fallback: bool = True) -> list[str] | No
     """
     kind = lib.infer_dtype(uniques, skipna=False) if len(uniques) else "empty"
     if kind == "string":
-        return [v.strip() for v in uniques]
+        return list(map(str.strip, uniques))
     if kind == "floating":
         x = uniques.astype(np.float64)
         whole = np.isfinite(x) & (np.floor(x) == x) & (np.abs(x) < 2.0**62)
         # Only exact floats: str() of a NumPy float differs from that of a Python one.
-        if whole.all() and all(type(v) is float for v in uniques):
+        if whole.all() and set(map(type, uniques)) == {float}:
             # str(int(v)) of every value, in one C loop.
-            return [str(v) for v in x.astype(np.int64).tolist()]
+            return list(map(str, x.astype(np.int64).tolist()))
     return [_clean_one(v) for v in uniques] if fallback else None
 
 
@@ -171,12 +171,15 @@ def parse_amounts(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
     if n == 0:
         return ore, ok
     obj = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
-    kinds = np.fromiter(
-        ((1 if (type(v) is float or type(v) is int) else 2 if type(v) is str
-          else 1 if isinstance(v, (np.integer, np.floating)) else 0)
-         for v in obj), dtype=np.int8, count=n)
+    # Each cell's exact type, in one C loop; bool is not an int here (type, not isinstance).
+    types = lib.map_infer(obj, type, convert=False)
+    is_num = (types == float) | (types == int)
+    is_str = types == str
+    other = np.flatnonzero(~(is_num | is_str))
+    if other.size:  # NumPy scalars count as numbers
+        is_num[other] = [isinstance(v, (np.integer, np.floating)) for v in obj[other]]
 
-    num_idx = np.flatnonzero(kinds == 1)
+    num_idx = np.flatnonzero(is_num)
     if num_idx.size:
         with np.errstate(over="ignore", invalid="ignore"):  # inf/NaN are "not ok", not warnings
             x = _as_float(obj[num_idx]) * 100.0
@@ -187,7 +190,7 @@ def parse_amounts(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
         ore[num_idx] = np.where(good, xr, 0).astype(np.int64)
         ok[num_idx] = good
 
-    str_idx = np.flatnonzero(kinds == 2)
+    str_idx = np.flatnonzero(is_str)
     texts = obj[str_idx]
     if 0 < str_idx.size <= _FEW_TEXT_AMOUNTS and all(t.isascii() for t in texts):
         # A handful of pasted amounts: pandas' per-call overhead would dominate.

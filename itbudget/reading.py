@@ -111,7 +111,7 @@ def build_table(file: str, sheet: str, data: list[list], first_row: int,
         rows = np.asarray(row_numbers[hi + 1:], dtype=np.int64)
     else:
         rows = np.arange(header_row + 1, header_row + 1 + len(body), dtype=np.int64)
-    if body and any(len(r) != width for r in body):
+    if body and set(map(len, body)) != {width}:
         # Pad short rows (CSV) so every record has every column.
         body = [(list(r) + [""] * width)[:width] for r in body]
     grid = np.empty((len(body), width), dtype=object)

@@ -28,8 +28,9 @@ def run(args) -> int:
         from ..validation import validate_file
 
         result = validate_file(args.bookings, args.master, ahead=ahead)
-    if args.format == "json":
-        sys.stdout.write(validation_json(result))
-    else:
-        sys.stdout.write(validation_text(result))
+        del ahead
+        # Rendered with the collector still paused: the report is many small
+        # objects, and each collection would walk the bookings again.
+        out = validation_json(result) if args.format == "json" else validation_text(result)
+    sys.stdout.write(out)
     return exit_code(result)
