@@ -85,3 +85,32 @@ def test_issued_and_filled_holder_workbooks_consolidate(tmp_path, master):
     f = c.validation.findings
     assert f.loc[f["rule"] == "ITB006", "voucher"].tolist() == ["B1"]
     assert c.central.set_index("line").loc["TEL", "used"] == 360000
+
+
+def test_progress_bar_on_a_terminal_runs_no_thread_while_workers_are_forked(tmp_path, monkeypatch, capsys):
+    """The bar is drawn only on a terminal; a refresh thread alive at fork could deadlock a worker."""
+    import concurrent.futures as cf
+    import sys
+    import threading
+
+    demo = build_demo()
+    master_path = write_master_workbook(demo.master_sheets, tmp_path / "stamdata.xlsx")
+    folder = tmp_path / "indsamlet"
+    folder.mkdir()
+    for hid, rows in list(demo.bookings.items())[:4]:
+        write_workbook(folder / f"{hid}.xlsx", {"Bogføringer": [list(BOOKING_HEADERS)] + rows})
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    threads_at_submit = []
+    real_submit = cf.ProcessPoolExecutor.submit
+
+    def submit(self, *args, **kwargs):
+        threads_at_submit.append(threading.active_count())
+        return real_submit(self, *args, **kwargs)
+
+    monkeypatch.setattr(cf.ProcessPoolExecutor, "submit", submit)
+    code = main(["consolidate", str(folder), "--master", str(master_path), "--format", "json",
+                 "--workers", "2"])
+    assert code in (0, 1)
+    # The first submit starts the workers; only the main thread may exist then.
+    assert threads_at_submit and threads_at_submit[0] == 1
+    assert len(json.loads(capsys.readouterr().out)["sources"]) == 4

@@ -47,13 +47,15 @@ def _read_with_progress(args, exclude) -> Consolidation:
         return consolidate_dir(args.directory, args.master, workers=args.workers, exclude=exclude)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    # No refresh thread (auto_refresh=False): worker processes are forked while
+    # the bar is shown, and forking a process with a running thread risks a deadlock.
     with Progress(TextColumn("Læser projektmapper"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TextColumn("{task.description}"),
-                  transient=True) as bar:
+                  transient=True, auto_refresh=False) as bar:
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, file: str) -> None:
-            bar.update(task, completed=done, total=total, description=file)
+            bar.update(task, completed=done, total=total, description=file, refresh=True)
 
         return consolidate_dir(args.directory, args.master, workers=args.workers,
                                exclude=exclude, progress=progress)
