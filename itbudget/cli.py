@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 
-from .errors import ItbudgetError
+from .errors import ItbudgetError, os_reason
 
 COMMANDS = ["validate", "templates", "issue", "projects", "consolidate", "invoices", "serve", "demo"]
 
@@ -58,11 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("itbudget: afbrudt.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (``| head``)
+        return 0
+    except OSError as exc:  # a file system refusal no command turned into a message of its own
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"itbudget: {where}filen kunne ikke læses eller skrives ({os_reason(exc)}).", file=sys.stderr)
+        return 2
     except MemoryError:
         print("itbudget: ikke nok hukommelse til at læse input; er filen for stor?", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        return 0
 
 
 def entry() -> None:

@@ -6,7 +6,31 @@ input that cannot be used at all (exit code 2). Anything else raised is a bug.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+
+#: The operating system's reasons, in Danish, for the errors a user can fix.
+_OS_REASONS = {
+    errno.ENOENT: "mappen eller filen findes ikke",
+    errno.EACCES: "ingen adgang",
+    errno.EPERM: "ingen adgang",
+    errno.ENOSPC: "der er ikke plads på disken",
+    errno.EROFS: "drevet er skrivebeskyttet",
+    errno.EISDIR: "der ligger en mappe med det navn",
+    errno.ENOTDIR: "en del af stien er ikke en mappe",
+    errno.EEXIST: "der ligger allerede en fil eller mappe med det navn",
+    errno.ENAMETOOLONG: "navnet er for langt",
+    errno.EBUSY: "filen er i brug",
+    errno.EDQUOT: "diskkvoten er opbrugt",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in Danish where the reason is a common one."""
+    reason = _OS_REASONS.get(exc.errno)
+    if reason:
+        return reason
+    return f"fejl fra styresystemet: {exc.strerror or exc}"
 
 
 class ItbudgetError(Exception):

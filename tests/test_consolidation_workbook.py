@@ -16,6 +16,7 @@ import xlsxwriter
 
 from conftest import booking, frame_of
 from itbudget.consolidation import OK, Source, consolidate
+from itbudget.errors import UnusableInput
 from workbook_templates.consolidation import (consumption_list_name, write_blank_consolidation,
                                               write_consolidation, write_consumption_lists)
 
@@ -122,7 +123,8 @@ def test_a_failed_write_leaves_the_previous_output_intact(tmp_path, consolidatio
         raise OSError("disken er fuld")
 
     monkeypatch.setattr(xlsxwriter.Workbook, "close", broken_close)
-    with pytest.raises(OSError):
+    with pytest.raises(UnusableInput, match=r"OUT.xlsx: konsolideringsprojektmappen kunne ikke skrives "
+                                            r"\(fejl fra styresystemet: disken er fuld\)"):
         write_consolidation(consolidation, out)
     assert out.read_bytes() == b"forrige konsolidering"
     assert [p.name for p in tmp_path.iterdir()] == ["OUT.xlsx"]  # no half-written temp file

@@ -28,6 +28,7 @@ from itbudget.errors import UnusableInput
 from itbudget.master import master_from_rows
 from itbudget.writing import atomic_path
 from workbook_templates import holder_workbook as hw
+from workbook_templates import parallel
 from workbook_templates.stamdata import write_master_workbook
 
 N_HOLDERS = 9  # enough for worker processes where they fork (Linux); spawn needs far more
@@ -179,7 +180,7 @@ def test_few_holders_are_issued_in_process(tmp_path, master, monkeypatch):
     def no_pool(*a, **kw):
         raise AssertionError("no worker processes for a few workbooks")
 
-    monkeypatch.setattr(hw.cf, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(parallel.cf, "ProcessPoolExecutor", no_pool)
     ids = [h.id for h in master.holders][:hw.PARALLEL_MIN[START] - 1]
     paths = hw.issue_workbooks(master, tmp_path / "ud", ids, workers=2)
     assert [p.name for p in paths] == [hw.holder_file_name(master.holder_by_id[h]) for h in ids]
@@ -194,7 +195,7 @@ def test_no_process_support_falls_back_to_one_process(tmp_path, master, monkeypa
         tried.append(kw)
         raise OSError(38, "Function not implemented")  # e.g. no /dev/shm for the pool's locks
 
-    monkeypatch.setattr(hw.cf, "ProcessPoolExecutor", broken_pool)
+    monkeypatch.setattr(parallel.cf, "ProcessPoolExecutor", broken_pool)
     monkeypatch.setitem(hw.PARALLEL_MIN, START, 2)
     paths = hw.issue_workbooks(master, tmp_path / "ud", workers=2)
     assert len(tried) == 1 and tried[0]["max_workers"] == 2
@@ -267,7 +268,7 @@ def test_ctrl_c_stops_issuing_with_complete_files_only(tmp_path):
 
 @pytest.mark.skipif(not FORK, reason="the failing start is patched in; only fork workers inherit it")
 def test_workers_that_cannot_start_give_a_danish_message(tmp_path, master, monkeypatch):
-    monkeypatch.setattr(hw, "_init_worker", lambda *a: os._exit(3))
+    monkeypatch.setattr(parallel, "_init_worker", lambda *a: os._exit(3))
     out = tmp_path / "ud"
     with pytest.raises(UnusableInput, match=r"kunne ikke skrives; skriveprocessen stoppede uventet \(Broken"):
         hw.issue_workbooks(master, out, workers=2)

@@ -10,14 +10,8 @@ under the contract's sheet names, so ``itbudget validate HOLDER.xlsx`` needs no
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import contextlib
 import dataclasses
-import gc
-import multiprocessing
-import os
 import re
-import signal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -27,11 +21,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from itbudget.bookings import BOOKING_HEADERS, BOOKINGS_SHEET
-from itbudget.errors import ItbudgetError, UnusableInput
+from itbudget.errors import UnusableInput, os_reason
 from itbudget.master import TEMPLATE_VERSION, Holder, MasterData
 from itbudget.writing import atomic_path
 
-from . import styles
+from . import parallel, styles
 from .stamdata import MASTER_COLUMNS, contract_sheet, guide_sheet, kr_value, master_to_rows
 
 #: Rows of bookings the table, drop-downs and checks are laid out for (below the header).
@@ -346,27 +340,20 @@ def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] |
         taken[name.casefold()] = hid
     outdir.mkdir(parents=True, exist_ok=True)
     jobs = [(hid, outdir / name) for hid, name in files]
-    workers = min(workers or _usable_cores(), len(jobs))
+    workers = min(workers or parallel.usable_cores(), len(jobs))
     if workers >= 2:
         context = _pool_context()
         if len(jobs) >= PARALLEL_MIN.get(context.get_start_method(), 100):
             written = _issue_parallel(master, jobs, master_date, workers, context)
             if written is not None:
                 return written
-    with _gc_frozen():
+    with parallel.gc_frozen():
         return [_write_one(master, hid, path, master_date) for hid, path in jobs]
 
 
 def _pool_context():
-    """How worker processes start: Python's default (fork on Linux, spawn on Windows and macOS)."""
-    return multiprocessing.get_context()
-
-
-def _usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
+    """How worker processes start (see :func:`workbook_templates.parallel.pool_context`)."""
+    return parallel.pool_context()
 
 
 def _write_one(master: MasterData, holder_id: str, path: Path, master_date: str) -> Path:
@@ -375,104 +362,23 @@ def _write_one(master: MasterData, holder_id: str, path: Path, master_date: str)
         return write_holder_workbook(master, holder_id, path, master_date=master_date)
     except OSError as exc:
         raise UnusableInput(f"{path}: projektmappen til aftaleholder {holder_id} kunne ikke "
-                            f"skrives ({exc.strerror or exc}).") from exc
+                            f"skrives ({os_reason(exc)}).") from exc
 
 
-@contextlib.contextmanager
-def _gc_frozen():
-    """Keep the objects that exist now (master data, modules) out of garbage collection.
-
-    Every workbook is a web of cyclic references that only the collector frees,
-    and each collection would also walk everything loaded before: freezing that
-    saves about 5 % of issuing. Left alone if the caller has frozen objects.
-    """
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+def _write_job(shared: tuple[MasterData, str], job: tuple[str, Path]) -> None:
+    """One workbook in a worker process: ``shared`` is (master data, master date)."""
+    master, master_date = shared
+    _write_one(master, job[0], job[1], master_date)
 
 
-# ------------------------------------------------------------------ worker processes
-
-#: A worker's master data and date, set once as it starts (with fork it is
-#: inherited, not copied; with spawn it is pickled once per worker, not per file).
-_WORKER: tuple[MasterData, str] | None = None
-
-
-def _init_worker(master: MasterData, master_date: str) -> None:
-    global _WORKER
-    _WORKER = (master, master_date)
-    gc.freeze()  # as _gc_frozen; with fork it also keeps the parent's memory shared
-    # Ctrl-C is the parent's to handle: it lets running files finish and cancels the rest.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _worker_write(holder_id: str, path: Path) -> str | None:
-    """Write one workbook in a worker: None, or the Danish message of why it could not."""
-    master, master_date = _WORKER
-    try:
-        _write_one(master, holder_id, path, master_date)
-    except ItbudgetError as exc:  # sent back as text: the exception itself need not pickle
-        return str(exc)
-    return None
+def _crashed(job: tuple[str, Path], exc: BaseException) -> str:
+    hid, path = job
+    return (f"{path}: projektmappen til aftaleholder {hid} kunne ikke skrives; "
+            f"skriveprocessen stoppede uventet ({type(exc).__name__}).")
 
 
 def _issue_parallel(master: MasterData, jobs: list[tuple[str, Path]], master_date: str,
                     workers: int, context) -> list[Path] | None:
     """Write ``jobs`` with a pool of processes; None if no pool can be started here."""
-    try:
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                      initializer=_init_worker, initargs=(master, master_date))
-    except (OSError, NotImplementedError, ImportError):  # no process support (sandbox, no /dev/shm)
-        return None
-    futures: list[cf.Future] = []
-    broken: BaseException | None = None
-    try:
-        try:
-            for hid, path in jobs:
-                futures.append(pool.submit(_worker_write, hid, path))
-        except cf.BrokenExecutor as exc:  # a worker died already (or could not start)
-            broken = exc
-        for fut in cf.as_completed(futures):
-            if fut.exception() is not None or fut.result() is not None:
-                break  # stop issuing: files not yet started are cancelled below
-    finally:
-        # On a failure or Ctrl-C: cancel what has not started, let running files finish.
-        pool.shutdown(wait=True, cancel_futures=True)
-
-    def crashed(hid: str, path: Path, exc: BaseException) -> str:
-        return (f"{path}: projektmappen til aftaleholder {hid} kunne ikke skrives; "
-                f"skriveprocessen stoppede uventet ({type(exc).__name__}).")
-
-    failures, unfinished = [], []
-    for fut, (hid, path) in zip(futures, jobs):
-        if fut.cancelled():
-            unfinished.append(path)
-        elif fut.exception() is not None:
-            unfinished.append(path)
-            failures.append(crashed(hid, path, fut.exception()))
-        elif fut.result() is not None:
-            unfinished.append(path)
-            failures.append(fut.result())
-    if broken is not None:
-        unfinished += [path for _, path in jobs[len(futures):]]
-        failures.append(crashed(*jobs[len(futures)], broken))
-    if failures or unfinished:
-        for path in unfinished:  # a worker that died mid-file leaves its temporary file
-            _remove_leftovers(path)
-        raise UnusableInput(failures[0] if failures else "udsendelsen blev afbrudt.")
-    return [path for _, path in jobs]
-
-
-def _remove_leftovers(path: Path) -> None:
-    """Remove :func:`atomic_path`'s temporary files for ``path`` (``.NAME.*SUFFIX``)."""
-    prefix = f".{path.name}."
-    with contextlib.suppress(OSError):
-        for entry in path.parent.iterdir():
-            if entry.name.startswith(prefix) and entry.name.endswith(path.suffix):
-                with contextlib.suppress(OSError):
-                    entry.unlink()
+    return parallel.write_in_workers(_write_job, (master, master_date), jobs, workers=workers,
+                                     context=context, crashed=_crashed)

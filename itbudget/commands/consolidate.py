@@ -120,11 +120,15 @@ def run(args) -> int:
     with bulk_reading():
         c = _read_with_progress(args, exclude)
     written = []
+    write_book = (lambda: write_consolidation(c, args.output)) if args.output else None
+    if args.lists:
+        # The workbook is written in this process while worker processes write the lists.
+        paths = write_consumption_lists(c, args.lists, workers=args.workers, meanwhile=write_book)
+    elif write_book is not None:
+        write_book()
     if args.output:
-        write_consolidation(c, args.output)
         written.append(f"Skrevet: {args.output}")
     if args.lists:
-        paths = write_consumption_lists(c, args.lists)
         written.append(f"{len(paths)} forbrugslister skrevet i {args.lists}")
     if args.format == "json":
         sys.stdout.write(json.dumps(consolidation_dict(c), ensure_ascii=False, indent=1) + "\n")
