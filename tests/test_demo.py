@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from functools import lru_cache
 
 import pandas as pd
@@ -135,14 +134,12 @@ def test_each_holder_books_on_its_own_cost_centres():
         assert (fi["rule"] == "ITB006").sum() <= 0.1 * len(rows)
 
 
-def test_scaled_demo_is_linear_in_bookings_and_fast():
-    t0 = time.perf_counter()
+def test_scaled_demo_has_the_bookings_asked_for():
+    """Its speed is measured in bench/ (the scaling curve), not here."""
     d = build_demo(5, bookings_per_holder=3200)
-    elapsed = time.perf_counter() - t0
     holders = len(d.bookings)
     assert all(len(rows) == 3200 for rows in d.bookings.values())
     assert len(d.all_bookings()) == 3200 * holders >= 100_000
-    assert elapsed < 15, elapsed  # about half a second on the build machine
     small = build_demo(5, bookings_per_holder=50)
     assert sum(map(len, small.bookings.values())) == 50 * holders
     small.master()  # budgets follow the spending, so any size is valid master data

@@ -258,11 +258,10 @@ def test_issue_refuses_holders_that_would_share_a_file_name(tmp_path):
     assert not (tmp_path / "ud").exists()  # refused before anything is written
 
 
-def test_issuing_is_fast_enough_for_200_holders(tmp_path):
-    """Guard against per-cell work over the 20,000 input rows (issue 7's budget)."""
-    import time
-
-    master = master_from_rows(small_master_sheets())
-    start = time.perf_counter()
-    hw.issue_workbooks(master, tmp_path)
-    assert (time.perf_counter() - start) / 2 < 0.5  # seconds per workbook; was ~1.3 s before
+def test_guides_print_as_text_and_tables_repeat_their_header_row(issued, tmp_path):
+    """Speed of issuing is measured in bench/, not here; this checks the print layout."""
+    write_blank_master(tmp_path / "stamdata.xlsx")
+    for path in (issued[0], tmp_path / "stamdata.xlsx"):
+        wb = openpyxl.load_workbook(path)
+        assert wb["Vejledning"].print_title_rows is None, path.name
+        assert wb["Bogføringer" if path in issued else "Kontoplan"].print_title_rows == "$1:$1", path.name

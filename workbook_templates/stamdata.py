@@ -228,8 +228,7 @@ def guide_sheet(wb: Workbook, title: str, intro: list[str], entries: list[tuple[
         c.alignment = styles.WRAP
         ws.cell(row=r, column=1).alignment = styles.WRAP
         ws.row_dimensions[r].height = 15 * max(1, -(-len(text) // 95))
-    styles.print_setup(ws, landscape=False)
-    ws.print_title_rows = None
+    styles.print_setup(ws, landscape=False, title_rows=None)  # a guide is read as one text
     return ws
 
 

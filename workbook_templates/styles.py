@@ -148,8 +148,8 @@ def ean_validation() -> DataValidation:
                           error="Et EAN-nummer har 13 cifre.")
 
 
-def print_setup(ws: Worksheet, *, landscape: bool = True) -> None:
-    """Landscape, fit to one page wide, header row repeated on each page."""
+def print_setup(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = "1:1") -> None:
+    """Landscape, fit to one page wide, the header row (``title_rows``) repeated on each page."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -157,7 +157,8 @@ def print_setup(ws: Worksheet, *, landscape: bool = True) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.print_title_rows = "1:1"
+    if title_rows:  # openpyxl ignores None: a sheet without title rows must not set them
+        ws.print_title_rows = title_rows
 
 
 def protect(ws: Worksheet, *, allow_sort_filter: bool = True, allow_rows: bool = False) -> None:
