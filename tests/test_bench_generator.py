@@ -1,0 +1,43 @@
+"""The benchmark's municipality generator: deterministic, any size, files the product reads."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import generate  # noqa: E402
+from itbudget.consolidation import consolidate_dir  # noqa: E402
+from itbudget.master import load_master, master_from_rows  # noqa: E402
+from itbudget.validation import validate_file  # noqa: E402
+from workbook_templates.stamdata import write_master_workbook  # noqa: E402
+
+
+def test_same_seed_same_municipality_other_seed_other_bookings():
+    a, b = generate.municipality(3_000), generate.municipality(3_000)
+    assert a.all_bookings() == b.all_bookings() and a.master_sheets == b.master_sheets
+    assert generate.municipality(3_000, seed=7).all_bookings() != a.all_bookings()
+    assert 3_000 <= len(a.all_bookings()) < 3_000 + len(a.holder_ids)
+
+
+def test_written_files_are_read_back_row_for_row(tmp_path):
+    demo = generate.municipality(2_000)
+    rows = demo.all_bookings()[:2_000]
+    master = generate.write_master(demo, tmp_path / "stamdata.xlsx")
+    book = generate.write_bookings_xlsx(rows, tmp_path / "bogf.xlsx")
+    v = validate_file(book, master)
+    assert v.rows == 2_000 and v.findings["rule"].nunique() > 1  # the demo's deliberate mistakes
+    paths = generate.split_into_workbooks(rows, 3, tmp_path / "retur")
+    assert len(paths) == 3
+    c = consolidate_dir(tmp_path / "retur", master, workers=1)
+    assert sum(s.rows for s in c.sources) == 2_000
+
+
+def test_scaled_master_data_has_the_holders_asked_for_and_is_valid(tmp_path):
+    demo = generate.municipality(500)
+    sheets = generate.scaled_master_sheets(demo, 45)
+    master = master_from_rows(sheets)
+    assert len(master.holders) == 45 and len({h.id for h in master.holders}) == 45
+    path = write_master_workbook(sheets, tmp_path / "stamdata.xlsx")
+    assert len(load_master(path).holders) == 45
