@@ -17,7 +17,7 @@ import pandas as pd
 from .errors import UnusableInput
 from .files import ReadAhead
 from .parsing import clean_ids, is_blank, parse_amounts, parse_dates
-from .reading import (CSV_SUFFIXES, WORKBOOK_SUFFIXES, Table, build_table, find_sheet,
+from .reading import (CSV_SUFFIXES, WORKBOOK_SUFFIXES, Table, build_table, filled, find_sheet,
                       open_workbook, read_csv, sheet_rows)
 
 #: The contract's headers, in order, and the frame's column for each.
@@ -67,8 +67,8 @@ def bookings_frame(table: Table) -> pd.DataFrame:
     date_raw = np.where(date_ok, None, date_raw)
     amount_raw = np.where(amount_ok, None, amount_raw)
     data = {
-        "file": np.full(n, table.file, dtype=object),
-        "sheet": np.full(n, table.sheet, dtype=object),
+        "file": filled(n, table.file),
+        "sheet": filled(n, table.sheet),
         "row": table.rows.astype(np.int64),
         # Vouchers, texts and invoice numbers are mostly unique: no factorising.
         "voucher": clean_ids(table.get("Bilag"), distinct=False),

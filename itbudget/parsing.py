@@ -95,9 +95,7 @@ def clean_ids(values: Sequence[object], *, distinct: bool = True) -> np.ndarray:
     if not distinct and len(obj):
         out = _clean_uniques(obj, fallback=False)
         if out is not None:
-            result = np.empty(len(obj), dtype=object)
-            result[:] = out
-            return result
+            return out
     codes, uniques = factorize_values(obj)
     cleaned = np.empty(len(uniques) + 1, dtype=object)
     cleaned[:-1] = _clean_uniques(uniques)
@@ -105,22 +103,24 @@ def clean_ids(values: Sequence[object], *, distinct: bool = True) -> np.ndarray:
     return cleaned[codes]
 
 
-def _clean_uniques(uniques: np.ndarray, fallback: bool = True) -> list[str] | None:
-    """:func:`_clean_one` over values, with fast paths for all-text and all-float columns.
+def _clean_uniques(uniques: np.ndarray, fallback: bool = True) -> np.ndarray | None:
+    """:func:`_clean_one` over values (an object array), with fast paths for all-text and all-float columns.
 
-    Without ``fallback``, None when no fast path applies.
+    Without ``fallback``, None when no fast path applies. Results go straight
+    into the array (``np.fromiter``), with no list in between.
     """
-    kind = lib.infer_dtype(uniques, skipna=False) if len(uniques) else "empty"
+    n = len(uniques)
+    kind = lib.infer_dtype(uniques, skipna=False) if n else "empty"
     if kind == "string":
-        return list(map(str.strip, uniques))
+        return np.fromiter(map(str.strip, uniques), dtype=object, count=n)
     if kind == "floating":
         x = uniques.astype(np.float64)
         whole = np.isfinite(x) & (np.floor(x) == x) & (np.abs(x) < 2.0**62)
         # Only exact floats: str() of a NumPy float differs from that of a Python one.
         if whole.all() and set(map(type, uniques)) == {float}:
             # str(int(v)) of every value, in one C loop.
-            return list(map(str, x.astype(np.int64).tolist()))
-    return [_clean_one(v) for v in uniques] if fallback else None
+            return np.fromiter(map(str, x.astype(np.int64).tolist()), dtype=object, count=n)
+    return np.fromiter(map(_clean_one, uniques), dtype=object, count=n) if fallback else None
 
 
 def clean_id(value: object) -> str:

@@ -48,3 +48,19 @@ def test_the_installed_program_is_the_entry(tmp_path):
 
     project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
     assert project["project"]["scripts"]["itbudget"] == "itbudget.cli:entry"
+
+
+def test_the_program_keeps_the_validation_alive_until_it_ends(tmp_path, master_file, capsys):
+    """entry() passes ``keep``: the bookings are not freed one by one before the process ends."""
+    from conftest import booking, write_workbook
+    from itbudget.bookings import BOOKING_HEADERS
+    from itbudget.cli import main
+
+    book = write_workbook(tmp_path / "bogf.xlsx", {"Bogføringer": [list(BOOKING_HEADERS), booking()]})
+    keep: list = []
+    code = main(["validate", str(book), "--master", str(master_file), "--format", "json"], keep=keep)
+    out = capsys.readouterr().out
+    assert code in (0, 1) and '"rows": 1' in out
+    assert len(keep) == 1 and keep[0].rows == 1
+    # Called as a library (tests, the server), nothing is held back.
+    assert main(["validate", str(book), "--master", str(master_file)]) == code

@@ -33,4 +33,6 @@ def run(args) -> int:
         # objects, and each collection would walk the bookings again.
         out = validation_json(result) if args.format == "json" else validation_text(result)
     sys.stdout.write(out)
+    if getattr(args, "keep", None) is not None:  # the program ends next (cli.entry): no need to free the bookings
+        args.keep.append(result)
     return exit_code(result)
