@@ -152,6 +152,25 @@ def bulk_reading():
             gc.enable()
 
 
+@contextlib.contextmanager
+def gc_frozen():
+    """Keep the objects that exist now out of garbage collection; new garbage is still collected.
+
+    For writing outputs after a large read: each collection would otherwise
+    walk every booking again (about 15 % of writing the consolidation
+    workbook), and writing workbooks makes much cyclic garbage, so the collector
+    cannot simply stay paused. Left alone if the caller has frozen objects.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 class ReadAhead:
     """One workbook opened and one sheet read on a background thread.
 

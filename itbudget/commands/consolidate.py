@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UnusableInput
-from ..files import bulk_reading
+from ..files import bulk_reading, gc_frozen
 
 if TYPE_CHECKING:
     from ..consolidation import Consolidation
@@ -120,18 +120,22 @@ def run(args) -> int:
     with bulk_reading():
         c = _read_with_progress(args, exclude)
     written = []
-    write_book = (lambda: write_consolidation(c, args.output)) if args.output else None
-    if args.lists:
-        # The workbook is written in this process while worker processes write the lists.
-        paths = write_consumption_lists(c, args.lists, workers=args.workers, meanwhile=write_book)
-    elif write_book is not None:
-        write_book()
-    if args.output:
-        written.append(f"Skrevet: {args.output}")
-    if args.lists:
-        written.append(f"{len(paths)} forbrugslister skrevet i {args.lists}")
-    if args.format == "json":
-        sys.stdout.write(json.dumps(consolidation_dict(c), ensure_ascii=False, indent=1) + "\n")
-    else:
-        sys.stdout.write(summary_text(c, str(directory), written))
+    with gc_frozen():  # the collector need not walk the bookings again while outputs are written
+        write_book = (lambda: write_consolidation(c, args.output)) if args.output else None
+        if args.lists:
+            # The workbook is written in this process while worker processes write the lists.
+            paths = write_consumption_lists(c, args.lists, workers=args.workers, meanwhile=write_book)
+        elif write_book is not None:
+            write_book()
+        if args.output:
+            written.append(f"Skrevet: {args.output}")
+        if args.lists:
+            written.append(f"{len(paths)} forbrugslister skrevet i {args.lists}")
+        if args.format == "json":
+            out = json.dumps(consolidation_dict(c), ensure_ascii=False, indent=1) + "\n"
+        else:
+            out = summary_text(c, str(directory), written)
+    sys.stdout.write(out)
+    if getattr(args, "keep", None) is not None:  # the program ends next (cli.entry): nothing to free
+        args.keep.append(c)
     return c.exit_code
