@@ -24,7 +24,6 @@ consumption lists are written by :mod:`workbook_templates.consolidation`.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -35,7 +34,7 @@ import pandas as pd
 from .allocation import id_order_key, largest_remainder, round_div
 from .bookings import FRAME_COLUMNS, concat, empty_frame, read_bookings
 from .errors import ItbudgetError, UnusableInput
-from .files import bulk_reading
+from .files import bulk_reading, usable_cores
 from .invoices import InvoiceReport, check_invoices, report_dict
 from .master import MasterData, Settings, load_master
 from .parsing import clean_id, ore_to_kr_str
@@ -197,7 +196,7 @@ def read_sources(directory: Path | str, master: MasterData, workers: int | None 
             kind = "faktura" if path.suffix.lower() in INVOICE_SUFFIXES else "anden fil"
             skipped.append(Source(path.name, path, SKIPPED, why, kind=kind))
     read: list[Source] = []
-    workers = max(1, workers or os.cpu_count() or 1)
+    workers = max(1, workers or usable_cores())
     if workers == 1 or len(wanted) <= 1:
         for i, path in enumerate(wanted, 1):
             read.append(read_source(path))

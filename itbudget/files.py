@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import os
 import re
 import threading
 import zipfile
@@ -150,6 +151,14 @@ def bulk_reading():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (``taskset``, containers), not all the machine has."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 @contextlib.contextmanager

@@ -18,13 +18,12 @@ import concurrent.futures as cf
 import contextlib
 import gc
 import multiprocessing
-import os
 import signal
 from pathlib import Path
 from typing import Callable
 
 from itbudget.errors import ItbudgetError, UnusableInput
-from itbudget.files import gc_frozen  # noqa: F401 - part of this module's API
+from itbudget.files import gc_frozen, usable_cores  # noqa: F401 - part of this module's API
 
 #: ``writer(shared, job) -> None``: writes the file ``job[-1]`` (a Path); raises ItbudgetError.
 Writer = Callable[[object, tuple], None]
@@ -33,13 +32,6 @@ Writer = Callable[[object, tuple], None]
 def pool_context():
     """How worker processes start: Python's default (fork on Linux, spawn on Windows and macOS)."""
     return multiprocessing.get_context()
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
 
 
 #: A worker's writer and shared object, set once as it starts.
