@@ -117,6 +117,9 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="itbudget-bench-"))
     table = Table()
     print(f"Machine: {machine()}\nRuns per measure: {args.runs} (median, min-max)\n")
+    if q:
+        print("--quick: smoke-test sizes. At these sizes starting Python and pandas dominates, so the\n"
+              "ratios are not the targets' measure; run without --quick for the table in the README.\n")
     print("| work | itbudget | baseline | ratio | target | |\n|---|---|---|---|---|---|")
     want = lambda name: not args.only or args.only in name  # noqa: E731
     try:
