@@ -108,3 +108,28 @@ def require_libreoffice():
             pytest.fail("LibreOffice (libreoffice-calc-nogui) mangler i CI; .ci/run skal installere den.")
         pytest.skip("LibreOffice er ikke installeret (apt-get install libreoffice-calc-nogui)")
     return exe
+
+
+def workbook_parts(path: Path) -> dict[str, bytes]:
+    """Every part of a workbook's package but the creation time stamp."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+@pytest.fixture
+def pool_calls(monkeypatch) -> list:
+    """Each call of the worker-process path of workbook_templates.parallel and what it
+    returned (None: no pool could be started, the files were written in process)."""
+    from workbook_templates import parallel
+
+    calls = []
+    real = parallel.write_in_workers
+
+    def spy(*args, **kw):
+        calls.append(real(*args, **kw))
+        return calls[-1]
+
+    monkeypatch.setattr(parallel, "write_in_workers", spy)
+    return calls

@@ -41,3 +41,17 @@ def test_scaled_master_data_has_the_holders_asked_for_and_is_valid(tmp_path):
     assert len(master.holders) == 45 and len({h.id for h in master.holders}) == 45
     path = write_master_workbook(sheets, tmp_path / "stamdata.xlsx")
     assert len(load_master(path).holders) == 45
+
+
+def test_make_bench_prints_a_row_with_its_ratio_and_verdict():
+    """`make bench` itself (one small measure): the harness runs and reports a ratio against a target."""
+    import re
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-m", "bench", "--quick", "--runs", "1", "--only", "issue",
+                          "--no-scaling"], cwd=root, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    row = next(line for line in out.stdout.splitlines() if line.startswith("| issue 20 holder workbooks"))
+    assert re.search(r"\| \d+\.\d+x \| <= 1\.5x \| (OK|MISSED) \|$", row), row
+    assert "plain openpyxl" in row and "Machine:" in out.stdout

@@ -15,14 +15,13 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import python_calamine as pc
 import pytest
 
-from conftest import small_master_sheets
+from conftest import small_master_sheets, workbook_parts
 from itbudget.demo import make_ean
 from itbudget.errors import UnusableInput
 from itbudget.master import master_from_rows
@@ -32,7 +31,7 @@ from workbook_templates import parallel
 from workbook_templates.stamdata import write_master_workbook
 
 N_HOLDERS = 9  # enough for worker processes where they fork (Linux); spawn needs far more
-START = hw._pool_context().get_start_method()
+START = parallel.pool_context().get_start_method()
 FORK = START == "fork"
 
 
@@ -97,31 +96,12 @@ def openpyxl_look(path: Path) -> dict:
     return look
 
 
-def xml_parts(path: Path) -> dict[str, bytes]:
-    """Every part of the package but the creation time stamp."""
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
-
-
-def spy_on_pool(monkeypatch) -> list:
-    """Record each call of the parallel path and what it returned (None = fell back)."""
-    calls = []
-    real = hw._issue_parallel
-
-    def spy(*args, **kw):
-        calls.append(real(*args, **kw))
-        return calls[-1]
-
-    monkeypatch.setattr(hw, "_issue_parallel", spy)
-    return calls
-
-
 def assert_same_files(serial: list[Path], parallel: list[Path]) -> None:
     assert [p.name for p in parallel] == [p.name for p in serial]
     for s, p in zip(serial, parallel):
         assert calamine_cells(p) == calamine_cells(s), p.name
         assert openpyxl_look(p) == openpyxl_look(s), p.name
-        assert xml_parts(p) == xml_parts(s), p.name
+        assert workbook_parts(p) == workbook_parts(s), p.name
 
 
 def no_leftovers(folder: Path) -> None:
@@ -136,12 +116,11 @@ def no_leftovers(folder: Path) -> None:
 
 # ----------------------------------------------------------------- same output
 
-def test_parallel_files_equal_serial_files_cell_for_cell(tmp_path, master, monkeypatch):
+def test_parallel_files_equal_serial_files_cell_for_cell(tmp_path, master, monkeypatch, pool_calls):
     serial = hw.issue_workbooks(master, tmp_path / "serial", master_date="01-12-2025", workers=1)
     monkeypatch.setitem(hw.PARALLEL_MIN, START, 2)  # also where workers spawn (not worth it for 9)
-    calls = spy_on_pool(monkeypatch)
     parallel = hw.issue_workbooks(master, tmp_path / "parallel", master_date="01-12-2025", workers=2)
-    assert len(calls) == 1 and calls[0] == parallel  # the pool wrote them, no fallback
+    assert len(pool_calls) == 1 and pool_calls[0] == parallel  # the pool wrote them, no fallback
     assert [p.name for p in parallel] == [hw.holder_file_name(h) for h in master.holders]
     assert_same_files(serial, parallel)
     assert len({repr(calamine_cells(p)["Budget"]) for p in parallel}) == N_HOLDERS  # really per holder
@@ -149,13 +128,12 @@ def test_parallel_files_equal_serial_files_cell_for_cell(tmp_path, master, monke
 
 
 @pytest.mark.slow
-def test_parallel_files_are_the_same_with_spawned_workers(tmp_path, master, monkeypatch):
+def test_parallel_files_are_the_same_with_spawned_workers(tmp_path, master, monkeypatch, pool_calls):
     """Windows and macOS start workers with spawn: the master data is pickled, modules re-imported."""
-    monkeypatch.setattr(hw, "_pool_context", lambda: multiprocessing.get_context("spawn"))
+    monkeypatch.setattr(parallel, "pool_context", lambda: multiprocessing.get_context("spawn"))
     monkeypatch.setitem(hw.PARALLEL_MIN, "spawn", 2)  # worth it from ~100 files; here: just test it
-    calls = spy_on_pool(monkeypatch)
     spawned = hw.issue_workbooks(master, tmp_path / "spawn", master_date="01-12-2025", workers=2)
-    assert len(calls) == 1 and calls[0] == spawned
+    assert len(pool_calls) == 1 and pool_calls[0] == spawned
     serial = hw.issue_workbooks(master, tmp_path / "serial", master_date="01-12-2025", workers=1)
     assert_same_files(serial, spawned)
 

@@ -4,7 +4,6 @@ failures as Danish messages with nothing half-written left behind."""
 from __future__ import annotations
 
 import multiprocessing
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from itbudget.cli import main
 from itbudget.demo import build_demo, write_bookings_csv
 from itbudget.consolidation import consolidate_dir
 from itbudget.errors import UnusableInput
+from conftest import workbook_parts
 from workbook_templates import consolidation as wc
 from workbook_templates import parallel
 from workbook_templates.stamdata import write_master_workbook
@@ -33,58 +33,38 @@ def demo_run(tmp_path_factory):
     return root, master, folder, consolidate_dir(folder, master, workers=1)
 
 
-def parts(path: Path) -> dict[str, bytes]:
-    """A workbook's parts, without the creation time."""
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
-
-
 def no_leftovers(folder: Path) -> None:
     assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]
 
 
-def spy_on_pool(monkeypatch) -> list:
-    calls = []
-    real = parallel.write_in_workers
-
-    def spy(*args, **kw):
-        calls.append(real(*args, **kw))
-        return calls[-1]
-
-    monkeypatch.setattr(parallel, "write_in_workers", spy)
-    return calls
-
-
 @pytest.mark.skipif(not FORK, reason="lists are written by workers only where processes fork")
-def test_lists_from_workers_equal_lists_written_in_process(tmp_path, demo_run, monkeypatch):
+def test_lists_from_workers_equal_lists_written_in_process(tmp_path, demo_run, monkeypatch, pool_calls):
     _, _, _, c = demo_run
     serial = wc.write_consumption_lists(c, tmp_path / "serial", workers=1)
-    calls = spy_on_pool(monkeypatch)
     book = tmp_path / "konsolidering.xlsx"
     written_meanwhile = []
 
     def meanwhile():
         wc.write_consolidation(c, book)
-        written_meanwhile.append(len(calls))  # still inside the pool's call
+        written_meanwhile.append(len(pool_calls))  # still inside the pool's call
 
     par = wc.write_consumption_lists(c, tmp_path / "par", workers=2, meanwhile=meanwhile)
-    assert calls and calls[0] is not None, "the lists were not written by worker processes"
+    assert pool_calls and pool_calls[0] is not None, "the lists were not written by worker processes"
     assert written_meanwhile == [0]
     assert [p.name for p in par] == [p.name for p in serial] and len(par) == len(c.master.holders)
     for a, b in zip(serial, par):
-        assert parts(a) == parts(b), a.name
+        assert workbook_parts(a) == workbook_parts(b), a.name
     assert book.is_file()
     no_leftovers(tmp_path / "par")
 
 
-def test_lists_stay_in_process_where_workers_would_spawn(tmp_path, demo_run, monkeypatch):
+def test_lists_stay_in_process_where_workers_would_spawn(tmp_path, demo_run, monkeypatch, pool_calls):
     """spawn would pickle every booking to each worker: not worth it."""
     _, _, _, c = demo_run
     monkeypatch.setattr(parallel, "pool_context", lambda: multiprocessing.get_context("spawn"))
-    calls = spy_on_pool(monkeypatch)
     order = []
     paths = wc.write_consumption_lists(c, tmp_path / "ud", workers=2, meanwhile=lambda: order.append("book"))
-    assert calls == [] and order == ["book"] and len(paths) == len(c.master.holders)
+    assert pool_calls == [] and order == ["book"] and len(paths) == len(c.master.holders)
 
 
 @pytest.mark.parametrize("workers", [1, 2])

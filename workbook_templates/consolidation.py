@@ -538,18 +538,15 @@ def _write_list(path: Path, consolidation, holder) -> None:
 LISTS_PARALLEL_MIN = {"fork": 4}
 
 
-def _write_one_list(consolidation, holder_id: str, path: Path) -> None:
+def _list_job(consolidation, job: tuple[str, Path]) -> None:
     """One holder's list, written atomically; a file-system failure as a Danish message."""
+    holder_id, path = job
     try:
         with atomic_path(path) as tmp:
             _write_list(tmp, consolidation, consolidation.master.holder_by_id[holder_id])
     except OSError as exc:
         raise UnusableInput(f"{path}: forbrugslisten til aftaleholder {holder_id} kunne ikke "
                             f"skrives ({os_reason(exc)}).") from exc
-
-
-def _list_job(consolidation, job: tuple[str, Path]) -> None:
-    _write_one_list(consolidation, job[0], job[1])
 
 
 def _list_crashed(job: tuple[str, Path], exc: BaseException) -> str:
@@ -572,21 +569,23 @@ def write_consumption_lists(consolidation, listdir: Path | str, *, workers: int 
     listdir.mkdir(parents=True, exist_ok=True)
     jobs = [(h.id, listdir / consumption_list_name(h.id, h.name))
             for h in sorted(consolidation.master.holders, key=lambda h: id_order_key(h.id))]
-    workers = min(workers or parallel.usable_cores(), len(jobs))
-    context = parallel.pool_context()
-    threshold = LISTS_PARALLEL_MIN.get(context.get_start_method())
-    if workers >= 2 and threshold is not None and len(jobs) >= threshold:
-        written = parallel.write_in_workers(_list_job, consolidation, jobs, workers=workers,
-                                            context=context, crashed=_list_crashed,
-                                            meanwhile=meanwhile)
-        if written is not None:
-            return written
-    if meanwhile is not None:
-        meanwhile()
-    with parallel.gc_frozen():
-        for hid, path in jobs:
-            _write_one_list(consolidation, hid, path)
-    return [path for _, path in jobs]
+    return parallel.write_all(_list_job, consolidation, jobs, workers=workers,
+                              min_jobs=LISTS_PARALLEL_MIN, crashed=_list_crashed, meanwhile=meanwhile)
+
+
+def write_outputs(consolidation, output: Path | str | None = None, lists: Path | str | None = None, *,
+                  workers: int | None = None) -> list[Path]:
+    """The consolidation workbook and/or the consumption lists; returns the lists' paths.
+
+    With both, the workbook is written in this process while worker processes
+    write the lists.
+    """
+    book = (lambda: write_consolidation(consolidation, output)) if output else None
+    if lists:
+        return write_consumption_lists(consolidation, lists, workers=workers, meanwhile=book)
+    if book is not None:
+        book()
+    return []
 
 
 def consolidate_to_files(directory: Path | str, master_path: Path | str, output: Path | str, *,
@@ -602,9 +601,5 @@ def consolidate_to_files(directory: Path | str, master_path: Path | str, output:
 
     exclude = (Path(output),) + ((Path(lists),) if lists else ())
     result = consolidate_dir(directory, master_path, workers=workers, exclude=exclude)
-    if lists:
-        write_consumption_lists(result, lists, workers=workers,
-                                meanwhile=lambda: write_consolidation(result, output))
-    else:
-        write_consolidation(result, output)
+    write_outputs(result, output, lists, workers=workers)
     return result

@@ -340,45 +340,21 @@ def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] |
         taken[name.casefold()] = hid
     outdir.mkdir(parents=True, exist_ok=True)
     jobs = [(hid, outdir / name) for hid, name in files]
-    workers = min(workers or parallel.usable_cores(), len(jobs))
-    if workers >= 2:
-        context = _pool_context()
-        if len(jobs) >= PARALLEL_MIN.get(context.get_start_method(), 100):
-            written = _issue_parallel(master, jobs, master_date, workers, context)
-            if written is not None:
-                return written
-    with parallel.gc_frozen():
-        return [_write_one(master, hid, path, master_date) for hid, path in jobs]
-
-
-def _pool_context():
-    """How worker processes start (see :func:`workbook_templates.parallel.pool_context`)."""
-    return parallel.pool_context()
-
-
-def _write_one(master: MasterData, holder_id: str, path: Path, master_date: str) -> Path:
-    """:func:`write_holder_workbook`, with a file-system failure as a Danish message."""
-    try:
-        return write_holder_workbook(master, holder_id, path, master_date=master_date)
-    except OSError as exc:
-        raise UnusableInput(f"{path}: projektmappen til aftaleholder {holder_id} kunne ikke "
-                            f"skrives ({os_reason(exc)}).") from exc
+    return parallel.write_all(_write_job, (master, master_date), jobs, workers=workers,
+                              min_jobs=PARALLEL_MIN, crashed=_crashed)
 
 
 def _write_job(shared: tuple[MasterData, str], job: tuple[str, Path]) -> None:
-    """One workbook in a worker process: ``shared`` is (master data, master date)."""
-    master, master_date = shared
-    _write_one(master, job[0], job[1], master_date)
+    """One workbook (in a worker or in this process); a file-system failure as a Danish message."""
+    (master, master_date), (holder_id, path) = shared, job
+    try:
+        write_holder_workbook(master, holder_id, path, master_date=master_date)
+    except OSError as exc:
+        raise UnusableInput(f"{path}: projektmappen til aftaleholder {holder_id} kunne ikke "
+                            f"skrives ({os_reason(exc)}).") from exc
 
 
 def _crashed(job: tuple[str, Path], exc: BaseException) -> str:
     hid, path = job
     return (f"{path}: projektmappen til aftaleholder {hid} kunne ikke skrives; "
             f"skriveprocessen stoppede uventet ({type(exc).__name__}).")
-
-
-def _issue_parallel(master: MasterData, jobs: list[tuple[str, Path]], master_date: str,
-                    workers: int, context) -> list[Path] | None:
-    """Write ``jobs`` with a pool of processes; None if no pool can be started here."""
-    return parallel.write_in_workers(_write_job, (master, master_date), jobs, workers=workers,
-                                     context=context, crashed=_crashed)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from itbudget.errors import ItbudgetError, UnusableInput
-from itbudget.files import gc_frozen, usable_cores  # noqa: F401 - part of this module's API
+from itbudget.files import gc_frozen, usable_cores
 
 #: ``writer(shared, job) -> None``: writes the file ``job[-1]`` (a Path); raises ItbudgetError.
 Writer = Callable[[object, tuple], None]
@@ -32,6 +32,33 @@ Writer = Callable[[object, tuple], None]
 def pool_context():
     """How worker processes start: Python's default (fork on Linux, spawn on Windows and macOS)."""
     return multiprocessing.get_context()
+
+
+def write_all(writer: Writer, shared: object, jobs: list[tuple], *, workers: int | None,
+              min_jobs: dict[str, int], crashed: Callable[[tuple, BaseException], str],
+              meanwhile: Callable[[], None] | None = None) -> list[Path]:
+    """Write every job, with worker processes where they pay; the paths, in job order.
+
+    ``workers``: at most this many processes (default: the cores this process
+    may use). ``min_jobs``: the fewest jobs worth a pool, by start method
+    (fork, spawn, forkserver); a method not listed never gets one. Without a
+    pool (one core, few jobs, no process support) the jobs are written here,
+    after ``meanwhile()``; with one, ``meanwhile()`` runs while the workers write.
+    """
+    workers = min(workers or usable_cores(), len(jobs))
+    context = pool_context()
+    threshold = min_jobs.get(context.get_start_method())
+    if workers >= 2 and threshold is not None and len(jobs) >= threshold:
+        written = write_in_workers(writer, shared, jobs, workers=workers, context=context,
+                                   crashed=crashed, meanwhile=meanwhile)
+        if written is not None:
+            return written
+    if meanwhile is not None:
+        meanwhile()
+    with gc_frozen():
+        for job in jobs:
+            writer(shared, job)
+    return [job[-1] for job in jobs]
 
 
 #: A worker's writer and shared object, set once as it starts.

@@ -73,30 +73,28 @@ def fit_widths(ws: Worksheet, rows: list[list], *, first_col: int = 1, cap: int 
         dim.width = max(dim.width or 0, width_for(str(rows[0][j])), min(cap, longest + 2))
 
 
-#: Per workbook: {id(fill): (fill, style ids of a header cell)}; see write_header.
+#: Per workbook: {fill: style ids of a header cell with that fill}; see write_header.
 _header_styles: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def write_header(ws: Worksheet, headers: list[str], *, row: int = 1, fill=HEADER_FILL) -> None:
     """Write a styled header row and set column widths and column formats."""
-    # A header cell's look as style ids, found once per workbook and fill: openpyxl
-    # hashes every style object on each assignment, which dominated building
-    # workbooks. Only cells without a style of their own take the copy.
+    # A header cell's look as style ids (they index the workbook's style lists),
+    # found once per workbook and fill: openpyxl hashes every style object on
+    # each assignment, which dominated building workbooks. Only cells without a
+    # style of their own take the copy.
     known = _header_styles.setdefault(ws.parent, {})
-    fill_and_style = known.get(id(fill))
-    style = fill_and_style[1] if fill_and_style and fill_and_style[0] is fill else None
     for j, h in enumerate(headers, start=1):
         c = ws.cell(row=row, column=j, value=h)
         fresh = not c.has_style
-        if style is not None and fresh:
-            c._style = copy(style)
+        if fresh and fill in known:
+            c._style = copy(known[fill])
         else:
             c.font, c.fill, c.border = HEADER_FONT, fill, BOX
             c.alignment = HEADER_ALIGNMENT
             c.protection = LOCKED
-            if fresh and style is None:
-                style = copy(c._style)
-                known[id(fill)] = (fill, style)  # holding ``fill`` keeps its id unique
+            if fresh:
+                known[fill] = copy(c._style)
         dim = ws.column_dimensions[get_column_letter(j)]
         dim.width = width_for(h)
         fmt = COLUMN_FORMATS.get(h)

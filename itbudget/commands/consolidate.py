@@ -104,7 +104,7 @@ def summary_text(c: Consolidation, directory: str, written: list[str]) -> str:
 
 
 def run(args) -> int:
-    from workbook_templates.consolidation import write_consolidation, write_consumption_lists
+    from workbook_templates.consolidation import write_outputs
 
     from ..consolidation import consolidation_dict
 
@@ -121,12 +121,7 @@ def run(args) -> int:
         c = _read_with_progress(args, exclude)
     written = []
     with gc_frozen():  # the collector need not walk the bookings again while outputs are written
-        write_book = (lambda: write_consolidation(c, args.output)) if args.output else None
-        if args.lists:
-            # The workbook is written in this process while worker processes write the lists.
-            paths = write_consumption_lists(c, args.lists, workers=args.workers, meanwhile=write_book)
-        elif write_book is not None:
-            write_book()
+        paths = write_outputs(c, args.output, args.lists, workers=args.workers)
         if args.output:
             written.append(f"Skrevet: {args.output}")
         if args.lists:
