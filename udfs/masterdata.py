@@ -67,7 +67,7 @@ def sheet_of_range(rows: Sequence[Sequence[object]]) -> str:
         raise UnusableInput(
             "Et stamdataområde kan ikke genkendes på overskrifterne "
             f"({found or 'ingen'}). Markér hele området inkl. overskriftsrækken, "
-            "fx Kontoplan[#Alle].")
+            "fx Stamdata_Kontoplan.")
     return best
 
 
@@ -118,8 +118,8 @@ def resolve(ranges: Sequence | None) -> MasterData:
     if path:
         return master_from_file(path)
     raise UnusableInput(
-        "Ingen stamdata: angiv stamdataområderne som ekstra argumenter (fx Indstillinger[#Alle]; "
-        "Kontoplan[#Alle]; ...), eller start serveren med 'itbudget serve --master STAMDATA'.")
+        "Ingen stamdata: angiv stamdataområderne som ekstra argumenter (fx Stamdata_Indstillinger; "
+        "Stamdata_Kontoplan; ...), eller start serveren med 'itbudget serve --master STAMDATA'.")
 
 
 def clear_cache() -> None:
