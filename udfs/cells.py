@@ -25,6 +25,7 @@ A COM error code becomes its text (``#N/A``), an unreadable value, hence a findi
 from __future__ import annotations
 
 import datetime as dt
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -33,7 +34,6 @@ from pandas._libs import lib
 from itbudget.bookings import BOOKING_HEADERS
 from itbudget.errors import UnusableInput
 from itbudget.master import SHEETS
-from itbudget.parsing import _as_float
 from itbudget.reading import HEADER_SCAN_ROWS, norm_header
 from itbudget.statuses import header_index
 
@@ -49,9 +49,11 @@ COM_ERRORS = {
     -2146826246: "#N/A",
     -2146826245: "#GETTING_DATA",
 }
-_COM_LOW, _COM_HIGH = min(COM_ERRORS), max(COM_ERRORS)
 
-_PLAIN = {str, int, float, bool, type(None)}
+_NONE = type(None)
+#: ``lib.infer_dtype`` kinds (None skipped) that hold only text: no cell to convert.
+_NOTHING_TO_DO = {"string", "empty"}
+_PLAIN = {str, int, float, bool, _NONE}
 _AMOUNT = norm_header("Beløb")
 _BOOKING_FIELDS = {norm_header(h) for h in BOOKING_HEADERS}
 #: Master data columns whose 0 is a number, not an empty cell.
@@ -75,83 +77,119 @@ def cell(value):
     return str(value)[:100]
 
 
-def _grid(value, what: str) -> list[list]:
-    """A range argument as a 2-D list of converted cells; refuses a single value."""
+def _checked(value, what: str) -> list:
+    """A range argument as a list of rows; refuses a single value or a ragged list."""
     if not isinstance(value, (list, tuple)) or not value:
         raise UnusableInput(f"{what} skal være et område med en overskriftsrække, ikke én værdi.")
     if not isinstance(value[0], (list, tuple)):
         value = [value]
     if not all(isinstance(r, (list, tuple)) for r in value):
         raise UnusableInput(f"{what} skal være et rektangulært område (rækker af celler).")
-    return [list(r) if _PLAIN.issuperset(map(type, r)) else [cell(c) for c in r] for r in value]
+    return list(value)
 
 
-def _as_array(rows: list[list], width: int) -> np.ndarray:
+def _as_array(rows: list, width: int) -> np.ndarray:
+    """The rows as an object grid, short rows padded with None (one C pass when rectangular)."""
+    if all(len(r) == width for r in rows):
+        flat = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width)
+        return flat.reshape(len(rows), width)
     grid = np.empty((len(rows), width), dtype=object)
-    grid[:] = [r if len(r) == width else (r + [None] * width)[:width] for r in rows]
+    grid[:] = [list(r) + [None] * (width - len(r)) for r in rows]
     return grid
 
 
-def _com_errors(grid: np.ndarray) -> np.ndarray:
-    """Replace COM error codes in place; the rows touched.
+def _resolve(column: np.ndarray, zero_is_empty: bool) -> np.ndarray:
+    """Convert one contract column in place; True where a cell changed.
 
-    Ints only: pywin32 gives every number as a float, so an int in the codes'
-    range is an error cell. Office.js sends whole numbers as ints, but never one
-    near -2.1 billion that a person meant.
+    A column of text or floats (the common case) needs at most the zero check;
+    other cells (ints that may be COM error codes, datetimes, Office.js dicts) go
+    through :func:`cell`. ``lib.infer_dtype`` tells the cases apart in one C pass.
     """
-    flat = grid.reshape(-1)
-    at = np.flatnonzero(lib.map_infer(flat, type, convert=False) == int)
-    if at.size:
-        x = _as_float(flat[at])
-        at = at[(x >= _COM_LOW) & (x <= _COM_HIGH)]
-        at = at[[flat[i] in COM_ERRORS for i in at.tolist()]] if at.size else at
-        flat[at] = [COM_ERRORS[v] for v in flat[at].tolist()]
-    return np.unique(at // grid.shape[1]) if grid.shape[1] else at
+    changed = np.zeros(len(column), dtype=bool)
+    kind = lib.infer_dtype(column, skipna=True)
+    if kind in _NOTHING_TO_DO:
+        return changed
+    if zero_is_empty:
+        hits = np.flatnonzero(column == 0)  # 0, 0.0 and False; FALSE is a value
+        if hits.size:
+            hits = hits[lib.map_infer(column[hits], type, convert=False) != bool]
+        if hits.size:
+            column[hits] = ""
+            changed[hits] = True
+            kind = lib.infer_dtype(column, skipna=True)
+    if kind in _NOTHING_TO_DO or kind == "floating":
+        return changed
+    types = lib.map_infer(column, type, convert=False)
+    other = np.flatnonzero(~((types == str) | (types == float) | (types == _NONE)))
+    if other.size:
+        before = column[other]
+        after = np.fromiter(map(cell, before), dtype=object, count=other.size)
+        moved = other[np.fromiter(map(_differs, before, after), dtype=bool, count=other.size)]
+        column[moved] = after[np.isin(other, moved)]
+        changed[moved] = True
+    return changed
+
+
+def _differs(a, b) -> bool:
+    return a is not b and (type(a) is not type(b) or a != b)
+
+
+def bookings_rows(value) -> list:
+    """The bookings range as the core reads it, whatever encoding Excel used for empty cells.
+
+    Only the contract's columns below the header row are looked at (the core reads
+    nothing else); the rows where the header is searched for are converted whole.
+    Rows nothing changed in are passed on as they came, not copied.
+    """
+    rows = _checked(value, "Bogføringer")
+    scan = min(len(rows), HEADER_SCAN_ROWS)
+    rows[:scan] = [[cell(v) for v in r] for r in rows[:scan]]
+    hi = header_index(rows)
+    header = [norm_header(v) if isinstance(v, str) else "" for v in rows[hi]]
+    fields = [j for j, h in enumerate(header) if h in _BOOKING_FIELDS]
+    body = rows[hi + 1:]
+    if not body or not fields:
+        return rows
+    width = max(len(header), max(map(len, body)))
+    grid = _as_array(body, width)
+    amount = next((j for j in fields if header[j] == _AMOUNT), None)
+    others = [j for j in fields if j != amount]
+    changed = np.zeros(len(body), dtype=bool)
+    for j in others:
+        changed |= _resolve(grid[:, j], zero_is_empty=True)
+    if amount is not None:
+        column = grid[:, amount]
+        changed |= _resolve(column, zero_is_empty=False)
+        # Beløb 0 is empty only on a row with nothing else: then the row is blank.
+        zero = np.flatnonzero(_zeros(column))
+        for j in others:  # each filled column narrows the candidates
+            if not zero.size:
+                break
+            zero = zero[_empty(grid[zero, j])]
+        column[zero] = ""
+        changed[zero] = True
+    at = np.flatnonzero(changed)
+    if at.size > len(body) // 8 and all(len(r) == width for r in body):
+        body = grid.tolist()  # most rows changed: one C pass
+    else:
+        for i in at.tolist():
+            body[i] = grid[i, :len(body[i])].tolist()
+    return rows[:hi + 1] + body
 
 
 def _zeros(column: np.ndarray) -> np.ndarray:
-    """Where a column holds a numeric 0 (not False), in C loops."""
+    """Where a column holds a numeric 0 (not False)."""
     types = lib.map_infer(column, type, convert=False)
     return ((types == int) | (types == float)) & (column == 0)
 
 
 def _empty(column: np.ndarray) -> np.ndarray:
-    types = lib.map_infer(column, type, convert=False)
+    """Where a column is empty as the core sees it: None, "", whitespace."""
     blank = (column == "") | (column == None)  # noqa: E711
-    text = np.flatnonzero((types == str) & ~blank)
-    if text.size:
-        blank[text] = [v.isspace() for v in column[text]]
+    rest = np.flatnonzero(~blank)
+    if rest.size:
+        blank[rest] = [type(v) is str and v.isspace() for v in column[rest]]
     return blank
-
-
-def bookings_rows(value) -> list[list]:
-    """The bookings range as the core reads it, whatever encoding Excel used for empty cells.
-
-    Rows above the header row (found as the reader finds it) are left alone, and
-    so are columns outside the contract.
-    """
-    rows = _grid(value, "Bogføringer")
-    width = max(map(len, rows))
-    grid = _as_array(rows, width)
-    touched = [_com_errors(grid)]
-    hi = header_index(grid[:HEADER_SCAN_ROWS].tolist())
-    header = [norm_header(v) if isinstance(v, str) else "" for v in grid[hi]]
-    fields = {j: h for j, h in enumerate(header) if h in _BOOKING_FIELDS}
-    body = grid[hi + 1:]
-    amount = next((j for j, h in fields.items() if h == _AMOUNT), None)
-    others = [j for j in fields if j != amount]
-    zero = {j: _zeros(body[:, j]) for j in fields}
-    for j in others:
-        body[zero[j], j] = ""
-    if amount is not None and zero[amount].any():
-        rest_empty = np.logical_and.reduce([_empty(body[:, j]) for j in others]) if others \
-            else np.ones(len(body), dtype=bool)
-        body[zero[amount] & rest_empty, amount] = ""
-    if zero:
-        touched.append(hi + 1 + np.flatnonzero(np.logical_or.reduce(list(zero.values()))))
-    for i in np.unique(np.concatenate(touched)).tolist():
-        rows[i] = grid[i, :len(rows[i])].tolist()
-    return rows
 
 
 def master_rows(rows: Sequence[Sequence[object]]) -> list[list]:
