@@ -69,7 +69,8 @@ def cell(value):
     if t in _PLAIN:
         return COM_ERRORS.get(value, value) if t is int else value
     if isinstance(value, dict):  # Office.js: {"type": "Error", "basicValue": "#N/A"}, data types
-        return cell(value.get("basicValue", ""))
+        value = value.get("basicValue", "")
+        return value if type(value) in _PLAIN else str(value)[:100]
     if isinstance(value, dt.datetime):  # pywin32: aware, the wall-clock time labelled UTC
         return value.replace(tzinfo=None) if value.tzinfo is not None else value
     if isinstance(value, dt.date):
@@ -89,13 +90,14 @@ def _checked(value, what: str) -> list:
 
 
 def _as_array(rows: list, width: int) -> np.ndarray:
-    """The rows as an object grid, short rows padded with None (one C pass when rectangular)."""
-    if all(len(r) == width for r in rows):
-        flat = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width)
-        return flat.reshape(len(rows), width)
-    grid = np.empty((len(rows), width), dtype=object)
-    grid[:] = [list(r) + [None] * (width - len(r)) for r in rows]
-    return grid
+    """The rows as an object grid, short rows padded with None, in one C pass.
+
+    ``np.fromiter`` takes each cell as one object, so a cell that is itself a list
+    stays one cell (assigning nested lists to an array would broadcast them).
+    """
+    padded = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in rows]
+    flat = np.fromiter(chain.from_iterable(padded), dtype=object, count=len(rows) * width)
+    return flat.reshape(len(rows), width)
 
 
 def _resolve(column: np.ndarray, zero_is_empty: bool) -> np.ndarray:
