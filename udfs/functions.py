@@ -24,6 +24,7 @@ from itbudget.errors import AccessDenied, ItbudgetError
 from itbudget.parsing import clean_id, is_ean, parse_amount
 from itbudget.statuses import header_index, is_covered, line_remaining, status_column, validate_rows
 
+from .cells import bookings_rows, cell
 from .masterdata import resolve
 
 #: Excel function category on classic desktop Excel.
@@ -52,40 +53,6 @@ def _danish_errors(fn):
     return wrapper
 
 
-def _rows(value, what: str) -> list[list]:
-    """A range argument as a 2-D list; refuses a single value.
-
-    The bookings range is read with xlwings' ``raw`` converter: it skips
-    xlwings' per-cell cleaning (slow over 10,000 rows), and the core's parsers
-    handle raw cells anyway (serial dates, "" or None, numbers or text; an
-    Excel error cell becomes an unreadable value, hence a finding).
-    """
-    if not isinstance(value, (list, tuple)) or not value:
-        raise XlwingsError(f"{what} skal være et område med en overskriftsrække, ikke én værdi.")
-    if not isinstance(value[0], (list, tuple)):
-        value = [value]
-    if not all(isinstance(r, (list, tuple)) for r in value):
-        raise XlwingsError(f"{what} skal være et rektangulært område (rækker af celler).")
-    return [[_cell(c) for c in r] if not _PLAIN.issuperset(map(type, r)) else list(r)
-            for r in value]
-
-
-_PLAIN = {str, int, float, bool, type(None)}
-
-
-def _cell(value):
-    """One raw cell as the core reads it.
-
-    Office.js sends an error cell (``#N/A``, ``#REF!``) as
-    ``{"type": "Error", "basicValue": "#N/A"}`` and a data-type cell as a dict
-    with a ``basicValue``; the ``raw`` converter passes both through, so here
-    they become their text (an unreadable value, hence a finding).
-    """
-    if isinstance(value, dict):
-        value = value.get("basicValue", "")
-    return value if type(value) in _PLAIN else str(value)[:100]
-
-
 def _validate(bookings, stamdata):
     """Validate as the request's principal may: a holder sees only its own data.
 
@@ -94,7 +61,7 @@ def _validate(bookings, stamdata):
     principal = access.current()
     full = resolve(stamdata)
     master = access.master_for(full, principal)
-    rows = _rows(bookings, "Bogføringer")
+    rows = bookings_rows(bookings)
     result = validate_rows(rows, master, central_coverage=not master.scope)
     access.check_cost_centres(result.ledger.frame["cost_centre"].to_numpy(), full, principal)
     return rows, result, full
@@ -139,7 +106,7 @@ def itb_rest(omkostningssted, konto, bogfoeringer, *stamdata):
 @_danish_errors
 def itb_daekket(omkostningssted, konto, beloeb, bogfoeringer, *stamdata):
     """SAND hvis beløbet har budgetmæssig dækning på budgetlinjen (kontoen på omkostningsstedet) oven i det, der allerede er bogført; ellers FALSK."""
-    amount = parse_amount(beloeb)
+    amount = parse_amount(cell(beloeb))  # a COM error code is no amount
     if amount is None:
         raise XlwingsError(f"Beløb '{clean_id(beloeb)[:40]}' kan ikke læses som kr. og øre (fx 1.234,50).")
     _, result, full = _validate(bogfoeringer, stamdata)

@@ -23,6 +23,8 @@ from itbudget.errors import MasterDataError, UnusableInput
 from itbudget.master import SHEETS, MasterData, load_master, master_from_rows
 from itbudget.reading import norm_header
 
+from .cells import master_rows
+
 #: Environment variable naming the server's master data file.
 ENV_MASTER = "ITBUDGET_STAMDATA"
 _MAX_CACHED = 8
@@ -67,7 +69,7 @@ def sheet_of_range(rows: Sequence[Sequence[object]]) -> str:
         raise UnusableInput(
             "Et stamdataområde kan ikke genkendes på overskrifterne "
             f"({found or 'ingen'}). Markér hele området inkl. overskriftsrækken, "
-            "fx Kontoplan[#Alle].")
+            "fx Stamdata_Kontoplan.")
     return best
 
 
@@ -75,11 +77,14 @@ def master_from_ranges(ranges: Sequence[Sequence[Sequence[object]]]) -> MasterDa
     """Master data from ranges passed to a worksheet function, cached by content."""
     sheets: dict[str, list[list]] = {}
     for rows in ranges:
+        if rows and all(isinstance(r, (list, tuple)) for r in rows):
+            # Excel's cells as the core reads them; whole-column references and
+            # unused table rows bring empty rows ("", None or 0): they are no records.
+            rows = master_rows(rows)
         sheet = sheet_of_range(rows)
         if sheet in sheets:
             raise UnusableInput(f"Stamdataarket '{sheet}' er angivet to gange.")
-        # Whole-column references bring trailing empty rows; they are not records.
-        sheets[sheet] = [list(r) for r in rows if any(v not in (None, "") for v in r)]
+        sheets[sheet] = rows
     key = "rows:" + hashlib.sha256(
         json.dumps(sheets, default=str, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     hit = _cached(key)
@@ -118,8 +123,8 @@ def resolve(ranges: Sequence | None) -> MasterData:
     if path:
         return master_from_file(path)
     raise UnusableInput(
-        "Ingen stamdata: angiv stamdataområderne som ekstra argumenter (fx Indstillinger[#Alle]; "
-        "Kontoplan[#Alle]; ...), eller start serveren med 'itbudget serve --master STAMDATA'.")
+        "Ingen stamdata: angiv stamdataområderne som ekstra argumenter (fx Stamdata_Indstillinger; "
+        "Stamdata_Kontoplan; ...), eller start serveren med 'itbudget serve --master STAMDATA'.")
 
 
 def clear_cache() -> None:

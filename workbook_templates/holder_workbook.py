@@ -42,6 +42,12 @@ EMBEDDED_SHEETS = ["Indstillinger", "Aftaleholdere", "Omkostningssteder", "EAN",
 #: passes them to its worksheet functions.
 NAMED_RANGES = {s: "Stamdata_" + s.replace(" ", "_") for s in EMBEDDED_SHEETS + ["Budget"]}
 BOOKINGS_NAME = "Bogfoeringer"
+#: The bookings table's name. The add-in teaches ``=ITB.VALIDER(Bogføringer[#Alle])``:
+#: a structured reference needs a table (a defined name cannot stand in for one),
+#: and a table name may hold any letter, æ, ø and å included. Danish Excel shows
+#: ``[#Alle]``; the file stores ``[#All]``. Table and sheet names live apart, so
+#: the table may share the sheet's name.
+BOOKINGS_TABLE = BOOKINGS_SHEET
 BUDGET_YEAR_NAME = "Budgetaar"
 XLWINGS_CONF = {"UDF Modules": "udfs"}
 
@@ -86,7 +92,7 @@ def _bookings_sheet(wb: Workbook, master: MasterData, title: str) -> None:
         dim = ws.column_dimensions[letter]
         dim.width = styles.width_for(h)
         dim.protection = styles.UNLOCKED
-    ws.add_table(styles.make_table("Tabel_Bogfoeringer", f"A1:{get_column_letter(ncol)}{LAST_BOOKING_ROW}",
+    ws.add_table(styles.make_table(BOOKINGS_TABLE, f"A1:{get_column_letter(ncol)}{LAST_BOOKING_ROW}",
                                    _HEADERS, style="TableStyleLight1", stripes=False))
     ws.freeze_panes = "A2"
 
