@@ -41,6 +41,7 @@ from .parsing import clean_id, ore_to_kr_str
 from .reading import find_sheet, read_sheet
 from .report import findings_records, lines_records
 from .validation import Validation, check_template_version, validate
+from .writing import is_kept_copy
 
 #: Files read as bookings. Other files in the folder are listed as skipped.
 BOOKING_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv"}
@@ -128,6 +129,8 @@ def _classify(path: Path, exclude: set[Path]) -> str | None:
         return "Excels låsefil (projektmappen er åben i Excel); sprunget over."
     if name.startswith("."):
         return "skjult fil; sprunget over."
+    if is_kept_copy(name):
+        return "tidligere udgave, gemt da projektmappen blev genudsendt; sprunget over."
     if path.resolve() in exclude:
         return "stamdata eller resultatfil; sprunget over."
     suffix = path.suffix.lower()

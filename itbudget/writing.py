@@ -4,12 +4,18 @@ Every file the product writes goes through :func:`atomic_path`: the content is
 written to a temporary file beside the target and renamed over it only when
 complete, so a run killed mid-write leaves the previous output intact.
 :func:`safe_text` neutralises text that a spreadsheet would run as a formula.
+:func:`kept_name` and :func:`keep_copy` keep a file a person filled before a
+newer one takes its name (a re-issued holder workbook).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import itertools
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -54,6 +60,43 @@ def atomic_write_bytes(target: Path | str, data: bytes) -> None:
 def atomic_write_text(target: Path | str, text: str, encoding: str = "utf-8") -> None:
     """Write text to ``target`` atomically."""
     atomic_write_bytes(target, text.encode(encoding))
+
+
+#: What the copy of a file kept at a re-issue is called: ``NAME (før genudsendelse 2026-03-01).xlsx``,
+#: with ``, 2``, ``, 3`` ... after the date when that name is taken too.
+KEPT_LABEL = "før genudsendelse"
+_KEPT = re.compile(rf" \({KEPT_LABEL} \d{{4}}-\d{{2}}-\d{{2}}(, \d+)?\)\.[^.]+$")
+
+
+def kept_name(target: Path, day: dt.date) -> Path:
+    """The first free name for the copy of ``target`` kept on ``day`` (see :data:`KEPT_LABEL`)."""
+    for n in itertools.count(1):
+        label = f"{KEPT_LABEL} {day.isoformat()}" + (f", {n}" if n > 1 else "")
+        candidate = target.with_name(f"{target.stem} ({label}){target.suffix}")
+        if not candidate.exists() and not candidate.is_symlink():
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def is_kept_copy(name: str) -> bool:
+    """Whether ``name`` is a copy :func:`keep_copy` kept under a :func:`kept_name`."""
+    return _KEPT.search(name) is not None
+
+
+def keep_copy(source: Path, copy: Path) -> None:
+    """Keep ``source`` as ``copy`` too, never replacing a file already at ``copy``.
+
+    A hard link where the file system has them (instant, no extra space; the
+    original is replaced by a rename later, so the link keeps the old content),
+    else a whole copy written atomically.
+    """
+    try:
+        os.link(source, copy)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (some network drives, FAT)
+        with atomic_path(copy) as tmp:
+            shutil.copyfile(source, tmp)
 
 
 def safe_text(value: object) -> object:
