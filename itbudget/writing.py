@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import itertools
 import os
 import re
 import shutil
+import sys
 import tempfile
+import traceback
 from pathlib import Path
 from typing import Iterator
 
@@ -45,10 +48,54 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
         with open(work, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(work, target)
-    except BaseException:
+    except BaseException as exc:
+        failure = os_error(exc)
+        if failure is not None:
+            _release_writer(exc)
         with contextlib.suppress(FileNotFoundError):
             work.unlink()
+        if failure is not None and failure is not exc:
+            raise failure from None  # callers turn an OSError into a Danish message
         raise
+
+
+def os_error(exc: BaseException) -> OSError | None:
+    """The file-system error behind ``exc``: itself, or the one a writer wrapped.
+
+    xlsxwriter raises ``FileCreateError(oserror)`` from inside ``except OSError``.
+    """
+    if isinstance(exc, OSError):
+        return exc
+    inner = exc.__context__
+    if isinstance(inner, OSError) and exc.args and exc.args[0] is inner:
+        return inner
+    return None
+
+
+def _release_writer(exc: BaseException) -> None:
+    """Close now, quietly, the files of a writer that a write error cut short.
+
+    A zip writer (openpyxl, xlsxwriter) stopped by a full disk is left open in
+    the frames of the traceback; when it is freed later its ``__del__`` tries to
+    write again and prints "Exception ignored ... Traceback" for the same error
+    the user is told about. Its frames are cleared here and collected, with
+    that one kind of noise (an OSError while finalising) silenced.
+    """
+    previous = sys.unraisablehook
+
+    def quiet(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, OSError):
+            previous(unraisable)
+
+    sys.unraisablehook = quiet
+    try:
+        seen = exc
+        while seen is not None:
+            traceback.clear_frames(seen.__traceback__)
+            seen = seen.__context__
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
 
 
 def atomic_write_bytes(target: Path | str, data: bytes) -> None:
