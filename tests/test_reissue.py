@@ -144,3 +144,11 @@ def test_a_value_outside_the_table_columns_refuses_the_reissue(demo, returned, c
     assert code == 2 and "K5" in err and "H03 Bakkeskolen.xlsx" in err
     assert sha(path) == digest
     assert not list(returned.glob("*genudsendelse*")) and not list(returned.glob(".*"))
+
+
+def test_an_issued_workbook_no_one_has_filled_is_simply_replaced(demo, tmp_path, capsys):
+    folder = tmp_path / "ud"
+    assert run(capsys, "issue", demo / "Stamdata.xlsx", folder, "--aftaleholder", "H03")[0] == 0
+    code, out, _ = run(capsys, "issue", demo / "Stamdata.xlsx", folder, "--aftaleholder", "H03")
+    assert code == 0 and "Skrevet:" in out and "Genudsendt" not in out
+    assert [p.name for p in folder.iterdir()] == ["H03 Bakkeskolen.xlsx"]

@@ -279,8 +279,8 @@ def write_holder_workbook(master: MasterData, holder_id: str, path: Path | str, 
     """Write one budget-holder workbook for ``holder_id``, atomically.
 
     ``keep_as``: ``path`` holds the holder's workbook; what the holder typed in
-    it is carried into the new one (:mod:`.reissue`), and it is kept under
-    this name before the new one replaces it.
+    it is carried into the new one (:mod:`.reissue`), and, if it holds anything
+    typed, it is kept under this name before the new one replaces it.
     """
     if holder_id not in master.holder_by_id:
         raise UnusableInput(f"aftaleholder '{holder_id}' findes ikke i stamdata.")
@@ -288,8 +288,8 @@ def write_holder_workbook(master: MasterData, holder_id: str, path: Path | str, 
     holder = master.holder_by_id[holder_id]
     title = f"{holder.id} {holder.name} – IT-budget {part.year}"
     wb = build_holder_workbook(master_to_rows(part), part, title)
-    if keep_as is not None:
-        reissue.carry_over(wb, Path(path), tuple(STATUS_HEADERS))
+    if keep_as is not None and not reissue.carry_over(wb, Path(path), tuple(STATUS_HEADERS)):
+        keep_as = None  # nothing typed in it: an issued workbook no one has filled yet
     with atomic_path(path) as tmp:
         wb.save(tmp)
         if keep_as is not None:
@@ -333,9 +333,9 @@ def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] |
     :class:`UnusableInput` naming it; files already complete are kept.
 
     A holder's workbook already in ``outdir`` is re-issued: the new one carries
-    what the holder typed, and the old one is kept beside it under
-    :func:`~itbudget.writing.kept_name`; ``kept`` (if given) gets each such
-    workbook's path mapped to the old one's.
+    what the holder typed, and the old one, if anything was typed in it, is kept
+    beside it under :func:`~itbudget.writing.kept_name`; ``kept`` (if given)
+    gets each such workbook's path mapped to the old one's.
     """
     if master.scope:
         raise UnusableInput(
@@ -360,8 +360,8 @@ def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] |
     previous = {path: kept_name(path, today) for _, path in jobs if path.is_file()}
     written = parallel.write_all(_write_job, (master, master_date, previous), jobs, workers=workers,
                                  min_jobs=PARALLEL_MIN, crashed=_crashed)
-    if kept is not None:
-        kept.update(previous)
+    if kept is not None:  # the names were free before: a file there now is a kept workbook
+        kept.update({path: old for path, old in previous.items() if old.exists()})
     return written
 
 
