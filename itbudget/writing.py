@@ -19,6 +19,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 from typing import Iterator
@@ -35,6 +36,7 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     work = Path(tmp)
@@ -57,6 +59,40 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
         if failure is not None and failure is not exc:
             raise failure from None  # callers turn an OSError into a Danish message
         raise
+
+
+#: A temporary file untouched this long belongs to a run that was killed: writing one
+#: output takes seconds to a minute, and a writer touches its file as it writes.
+STALE_AFTER_SECONDS = 60 * 60
+#: The random part :func:`tempfile.mkstemp` puts in a name (CPython's ``_RandomNameSequence``).
+_MKSTEMP_RANDOM = "[a-z0-9_]{8}"
+
+
+def remove_stale_temporaries(target: Path, *, now: float | None = None) -> list[Path]:
+    """Remove the temporary files of ``target`` that killed runs left behind; the paths removed.
+
+    Only regular files named exactly as :func:`atomic_path` names them
+    (``.NAME.<8 random characters>SUFFIX``) and not modified for
+    :data:`STALE_AFTER_SECONDS`: a younger one may be another run's, still
+    being written, and a file named otherwise is someone else's.
+    """
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.{_MKSTEMP_RANDOM}{re.escape(target.suffix)}")
+    prefix = f".{target.name}."
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = [e for e in os.scandir(target.parent) if e.name.startswith(prefix)]
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            if (pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
+                    and now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER_SECONDS):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:  # gone already (another run removed it), or not ours to remove
+            continue
+    return removed
 
 
 def os_error(exc: BaseException) -> OSError | None:
