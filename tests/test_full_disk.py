@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from corpus import good_bookings, good_master
 from itbudget.cli import main
 
 HERE = Path(__file__).resolve().parent
@@ -26,12 +25,8 @@ NO_SPACE = "der er ikke plads på disken"
 
 
 @pytest.fixture
-def folder(tmp_path) -> Path:
-    returned = tmp_path / "retur"
-    returned.mkdir()
-    good_bookings(returned)
-    good_master(tmp_path)
-    return tmp_path
+def folder(small_returns) -> Path:
+    return small_returns
 
 
 def leftovers(*dirs: Path) -> list[str]:

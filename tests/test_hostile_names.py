@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from corpus import good_bookings, good_master
 
 ENV = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
 CSV = "Bilag;Dato;Omkostningssted;Konto;Beløb;Tekst\n7;02-01-2026;1001;2210;100,00;Mus\n"
@@ -37,12 +36,8 @@ def parts_text(path: Path) -> str:
 
 
 @pytest.fixture
-def folder(tmp_path) -> Path:
-    returned = tmp_path / "retur"
-    returned.mkdir()
-    good_bookings(returned)
-    good_master(tmp_path)
-    return tmp_path
+def folder(small_returns) -> Path:
+    return small_returns
 
 
 def test_names_that_are_not_utf8_or_hold_control_characters(folder):
