@@ -5,7 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo_output
-# xlwings Server is free for noncommercial use only; see README ("Licenser").
+# xlwings Server is free under PolyForm Noncommercial 1.0.0, which counts use by a government
+# institution (a municipality) as a permitted purpose; see README ("Licences").
 export XLWINGS_LICENSE_KEY ?= noncommercial
 
 .PHONY: demo test bench clean

@@ -34,13 +34,14 @@ import pandas as pd
 from .allocation import id_order_key, largest_remainder, round_div
 from .bookings import FRAME_COLUMNS, concat, empty_frame, read_bookings
 from .errors import ItbudgetError, UnusableInput
-from .files import bulk_reading, usable_cores
+from .files import bulk_reading, shown_name, undecodable_name, usable_cores
 from .invoices import InvoiceReport, check_invoices, report_dict
 from .master import MasterData, Settings, load_master
 from .parsing import clean_id, ore_to_kr_str
 from .reading import find_sheet, read_sheet
 from .report import findings_records, lines_records
 from .validation import Validation, check_template_version, validate
+from .writing import is_kept_copy
 
 #: Files read as bookings. Other files in the folder are listed as skipped.
 BOOKING_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv"}
@@ -100,6 +101,7 @@ def read_source(path: Path | str) -> Source:
     """
     path = Path(path)
     kind = "CSV" if path.suffix.lower() == ".csv" else "projektmappe"
+    file = shown_name(path.name)
     try:
         with bulk_reading():
             src = read_bookings(path)
@@ -110,15 +112,15 @@ def read_source(path: Path | str) -> Source:
         # The file and sheet columns repeat one value each: they are put back by
         # :func:`consolidate` instead of travelling back from the worker process.
         sheet = src.frame["sheet"].iat[0] if len(src.frame) else ""
-        return Source(path.name, path, OK, rows=len(src.frame), kind=kind, holder=holder or "",
+        return Source(file, path, OK, rows=len(src.frame), kind=kind, holder=holder or "",
                       template_version=version, budget_year=year, blank_rows=src.blank_rows,
                       frame=src.frame.drop(columns=["file", "sheet"]), sheet=sheet)
     except ItbudgetError as exc:
-        return Source(path.name, path, UNREADABLE, str(exc), kind=kind)
+        return Source(file, path, UNREADABLE, str(exc).replace(path.name, file), kind=kind)
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the run
-        return Source(path.name, path, UNREADABLE,
-                      f"{path.name}: filen kunne ikke læses ({type(exc).__name__}: "
-                      f"{str(exc)[:200]}).", kind=kind)
+        return Source(file, path, UNREADABLE,
+                      f"{file}: filen kunne ikke læses ({type(exc).__name__}: "
+                      f"{shown_name(str(exc)[:200])}).", kind=kind)
 
 
 def _classify(path: Path, exclude: set[Path]) -> str | None:
@@ -128,6 +130,8 @@ def _classify(path: Path, exclude: set[Path]) -> str | None:
         return "Excels låsefil (projektmappen er åben i Excel); sprunget over."
     if name.startswith("."):
         return "skjult fil; sprunget over."
+    if is_kept_copy(name):
+        return "tidligere udgave, gemt da projektmappen blev genudsendt; sprunget over."
     if path.resolve() in exclude:
         return "stamdata eller resultatfil; sprunget over."
     suffix = path.suffix.lower()
@@ -136,6 +140,24 @@ def _classify(path: Path, exclude: set[Path]) -> str | None:
     if suffix not in BOOKING_SUFFIXES:
         return f"ikke en projektmappe eller CSV-fil ('{path.suffix or name}'); sprunget over."
     return None
+
+
+def _refusal(path: Path, directory: Path) -> str:
+    """Why a file the folder lists must not be read at all; empty when it may be."""
+    if undecodable_name(path.name):
+        # Such a name cannot be shown, sorted or written as it is; the file is
+        # reported (by an escaped name) instead of read, so finance renames it.
+        return ("filnavnet indeholder tegn, der ikke er gyldig tekst (UTF-8), så filen er ikke "
+                "læst. Omdøb filen og konsolidér igen.")
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True).relative_to(directory.resolve())
+        except (OSError, ValueError, RuntimeError):
+            # A link out of the folder could make any file on the machine a
+            # "returned workbook" and quote it in messages and on Kilder.
+            return ("er en genvej (symbolsk link) til en fil uden for mappen; den er ikke læst. "
+                    "Læg selve filen i mappen.")
+    return ""
 
 
 def _check_against_master(sources: list[Source], master: MasterData) -> list[Source]:
@@ -190,11 +212,15 @@ def read_sources(directory: Path | str, master: MasterData, workers: int | None 
         if path.is_dir():
             continue
         why = _classify(path, excluded)
-        if why is None:
+        refused = _refusal(path, directory) if why is None or path.suffix.lower() in INVOICE_SUFFIXES else ""
+        if refused:
+            skipped.append(Source(shown_name(path.name), path, UNREADABLE,
+                                  f"{shown_name(path.name)}: {refused}", kind="anden fil"))
+        elif why is None:
             wanted.append(path)
         else:
             kind = "faktura" if path.suffix.lower() in INVOICE_SUFFIXES else "anden fil"
-            skipped.append(Source(path.name, path, SKIPPED, why, kind=kind))
+            skipped.append(Source(shown_name(path.name), path, SKIPPED, why, kind=kind))
     read: list[Source] = []
     workers = max(1, workers or usable_cores())
     if workers == 1 or len(wanted) <= 1:

@@ -42,6 +42,34 @@ def norm_header(text: object) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().rstrip(":").strip().casefold()
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def undecodable_name(name: str) -> bool:
+    """Whether a file name holds bytes that are not UTF-8 (surrogate-escaped by Python)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def shown_name(name: str) -> str:
+    """A file name safe to print and to write into a workbook.
+
+    Bytes that are not UTF-8 and control characters (C0, DEL, C1; a terminal
+    would act on ESC sequences) are shown as ``\\xNN``; the rest is unchanged.
+    """
+    if undecodable_name(name):
+        name = name.encode("utf-8", "surrogateescape" if _only_escapes(name) else "surrogatepass") \
+            .decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
+
+
+def _only_escapes(name: str) -> bool:
+    return all(not 0xD800 <= ord(ch) <= 0xDFFF or 0xDC80 <= ord(ch) <= 0xDCFF for ch in name)
+
+
 def check_file(path: Path) -> None:
     """Refuse files that are missing, oversized, encrypted or zip bombs."""
     name = path.name

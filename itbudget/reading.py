@@ -22,7 +22,8 @@ from pandas._libs import lib
 from .errors import UnusableInput
 from .files import (  # noqa: F401 - the reading API in one place
     CSV_SUFFIXES, HEADER_SCAN_ROWS, MAX_FILE_BYTES, MAX_PART_RATIO, MAX_UNZIPPED_BYTES,
-    WORKBOOK_SUFFIXES, check_file, check_zip, find_sheet, norm_header, open_workbook, sheet_rows)
+    WORKBOOK_SUFFIXES, check_file, check_zip, find_sheet, norm_header, open_workbook, sheet_rows,
+    shown_name)
 
 
 def filled(n: int, value: object) -> np.ndarray:
@@ -60,6 +61,11 @@ class Table:
             yield int(row), {n: self.columns[n][i] for n in names}
 
 
+def _quoted(cells: list) -> list[str]:
+    """A row's filled cells as a message may quote them: short, no control characters."""
+    return [shown_name(s if len(s) <= 40 else s[:39] + "…") for s in map(str, cells) if s.strip()]
+
+
 def _locate_header(data: list[list], required: list[str], optional: list[str]) -> int | None:
     wanted = {norm_header(h) for h in required + optional}
     best, best_hits = None, 0
@@ -84,7 +90,7 @@ def build_table(file: str, sheet: str, data: list[list], first_row: int,
     where = f"{file}, ark '{sheet}'" if sheet else file
     hi = _locate_header(data, required, optional)
     if hi is None:
-        found = [str(v) for v in (data[0] if data else []) if str(v).strip()]
+        found = _quoted(data[0] if data else [])
         raise UnusableInput(
             f"{where}: kolonneoverskrifterne mangler. Forventede: {', '.join(required)}"
             + (f"; fandt: {', '.join(found[:15])}" if found else "; arket er tomt") + ".")
@@ -107,7 +113,7 @@ def build_table(file: str, sheet: str, data: list[list], first_row: int,
             "står der flere gange; slet eller omdøb den ekstra.")
     missing = [h for h in required if h not in positions]
     if missing:
-        found = [str(v) for v in header if str(v).strip()]
+        found = _quoted(header)
         raise UnusableInput(
             f"{where}, række {header_row}: mangler kolonnen "
             f"{', '.join(repr(m) for m in missing)}; fandt: {', '.join(found[:20])}. "

@@ -133,3 +133,15 @@ def pool_calls(monkeypatch) -> list:
 
     monkeypatch.setattr(parallel, "write_in_workers", spy)
     return calls
+
+
+@pytest.fixture
+def small_returns(tmp_path) -> Path:
+    """``tmp_path`` with ``stamdata.xlsx`` (the small municipality) and ``retur/`` holding one
+    clean bookings workbook (corpus.good_bookings)."""
+    from corpus import good_bookings, good_master
+
+    (tmp_path / "retur").mkdir()
+    good_bookings(tmp_path / "retur")
+    good_master(tmp_path)
+    return tmp_path

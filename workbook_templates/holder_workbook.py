@@ -11,6 +11,7 @@ under the contract's sheet names, so ``itbudget validate HOLDER.xlsx`` needs no
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -23,9 +24,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from itbudget.bookings import BOOKING_HEADERS, BOOKINGS_SHEET
 from itbudget.errors import UnusableInput, os_reason
 from itbudget.master import TEMPLATE_VERSION, Holder, MasterData
-from itbudget.writing import atomic_path
+from itbudget.writing import atomic_path, keep_copy, kept_name
 
-from . import parallel, styles
+from . import parallel, reissue, styles
 from .stamdata import MASTER_COLUMNS, contract_sheet, guide_sheet, kr_value, master_to_rows
 
 #: Rows of bookings the table, drop-downs and checks are laid out for (below the header).
@@ -280,16 +281,25 @@ def holder_master(master: MasterData, holder_id: str, master_date: str = "") -> 
 
 
 def write_holder_workbook(master: MasterData, holder_id: str, path: Path | str, *,
-                          master_date: str = "") -> Path:
-    """Write one budget-holder workbook for ``holder_id``, atomically."""
+                          master_date: str = "", keep_as: Path | None = None) -> Path:
+    """Write one budget-holder workbook for ``holder_id``, atomically.
+
+    ``keep_as``: ``path`` holds the holder's workbook; what the holder typed in
+    it is carried into the new one (:mod:`.reissue`), and, if it holds anything
+    typed, it is kept under this name before the new one replaces it.
+    """
     if holder_id not in master.holder_by_id:
         raise UnusableInput(f"aftaleholder '{holder_id}' findes ikke i stamdata.")
     part = holder_master(master, holder_id, master_date)
     holder = master.holder_by_id[holder_id]
     title = f"{holder.id} {holder.name} – IT-budget {part.year}"
     wb = build_holder_workbook(master_to_rows(part), part, title)
+    if keep_as is not None and not reissue.carry_over(wb, Path(path), tuple(STATUS_HEADERS)):
+        keep_as = None  # nothing typed in it: an issued workbook no one has filled yet
     with atomic_path(path) as tmp:
         wb.save(tmp)
+        if keep_as is not None:
+            keep_copy(Path(path), keep_as)
     return Path(path)
 
 
@@ -318,7 +328,8 @@ PARALLEL_MIN = {"fork": 6, "spawn": 100, "forkserver": 100}
 
 
 def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] | None = None, *,
-                    master_date: str = "", workers: int | None = None) -> list[Path]:
+                    master_date: str = "", workers: int | None = None,
+                    kept: dict[Path, Path] | None = None) -> list[Path]:
     """Issue one workbook per holder (all, or the ids given) into ``outdir``.
 
     Many workbooks are written by worker processes (``workers``, default: every
@@ -326,6 +337,11 @@ def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] |
     is written atomically, the paths come back in the order of ``holders`` (or of
     the master data), and a file that cannot be written stops the run with an
     :class:`UnusableInput` naming it; files already complete are kept.
+
+    A holder's workbook already in ``outdir`` is re-issued: the new one carries
+    what the holder typed, and the old one, if anything was typed in it, is kept
+    beside it under :func:`~itbudget.writing.kept_name`; ``kept`` (if given)
+    gets each such workbook's path mapped to the old one's.
     """
     if master.scope:
         raise UnusableInput(
@@ -346,15 +362,21 @@ def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] |
         taken[name.casefold()] = hid
     outdir.mkdir(parents=True, exist_ok=True)
     jobs = [(hid, outdir / name) for hid, name in files]
-    return parallel.write_all(_write_job, (master, master_date), jobs, workers=workers,
-                              min_jobs=PARALLEL_MIN, crashed=_crashed)
+    today = dt.date.today()
+    previous = {path: kept_name(path, today) for _, path in jobs if path.is_file()}
+    written = parallel.write_all(_write_job, (master, master_date, previous), jobs, workers=workers,
+                                 min_jobs=PARALLEL_MIN, crashed=_crashed)
+    if kept is not None:  # the names were free before: a file there now is a kept workbook
+        kept.update({path: old for path, old in previous.items() if old.exists()})
+    return written
 
 
-def _write_job(shared: tuple[MasterData, str], job: tuple[str, Path]) -> None:
+def _write_job(shared: tuple[MasterData, str, dict[Path, Path]], job: tuple[str, Path]) -> None:
     """One workbook (in a worker or in this process); a file-system failure as a Danish message."""
-    (master, master_date), (holder_id, path) = shared, job
+    (master, master_date, previous), (holder_id, path) = shared, job
     try:
-        write_holder_workbook(master, holder_id, path, master_date=master_date)
+        write_holder_workbook(master, holder_id, path, master_date=master_date,
+                              keep_as=previous.get(path))
     except OSError as exc:
         raise UnusableInput(f"{path}: projektmappen til aftaleholder {holder_id} kunne ikke "
                             f"skrives ({os_reason(exc)}).") from exc

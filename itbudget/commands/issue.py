@@ -12,7 +12,10 @@ def register(sub) -> None:
     p = sub.add_parser("issue", help="udsend én projektmappe pr. aftaleholder",
                        description="Laver én projektmappe pr. aftaleholder ud fra stamdata, med "
                                    "aftaleholderens egne stamdata, budgetlinjer og et ark til "
-                                   "bogføringer. Filnavnet begynder med aftaleholderens id.")
+                                   "bogføringer. Filnavnet begynder med aftaleholderens id. Ligger "
+                                   "aftaleholderens projektmappe allerede i mappen, flyttes det, "
+                                   "aftaleholderen har skrevet, over i den nye, og den gamle gemmes "
+                                   "som '… (før genudsendelse ÅÅÅÅ-MM-DD).xlsx'.")
     p.add_argument("stamdata", metavar="STAMDATA", help="stamdata-projektmappen (.xlsx)")
     p.add_argument("outdir", metavar="MAPPE", help="mappen projektmapperne skrives til (oprettes)")
     p.add_argument("--aftaleholder", action="append", dest="holders", metavar="ID",
@@ -34,8 +37,13 @@ def run(args) -> int:
     # The master data's own date if it has one, else when the file was last saved.
     stamp = master.settings.master_date or dt.date.fromtimestamp(
         stamdata.stat().st_mtime).strftime("%d-%m-%Y")
-    paths = issue_workbooks(master, outdir, args.holders, master_date=stamp)
+    kept: dict[Path, Path] = {}
+    paths = issue_workbooks(master, outdir, args.holders, master_date=stamp, kept=kept)
     for path in paths:
-        print(f"Skrevet: {path}")
+        if path in kept:
+            print(f"Genudsendt: {path} (med aftaleholderens bogføringer; den tidligere udgave er "
+                  f"gemt som {kept[path].name})")
+        else:
+            print(f"Skrevet: {path}")
     print(f"{len(paths)} projektmapper udsendt til {outdir} (stamdata af {stamp}).")
     return 0

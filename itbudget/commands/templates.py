@@ -1,35 +1,25 @@
-"""``itbudget templates OUTDIR``: write the blank workbook templates."""
+"""``itbudget templates OUTDIR [--overwrite]``: write the blank workbook templates."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from ..errors import UnusableInput
 
 
 def register(sub) -> None:
     p = sub.add_parser("templates", help="skriv de tomme skabeloner",
                        description="Skriver de tomme skabeloner: Stamdata.xlsx, "
                                    "'Aftaleholder (skabelon).xlsx', Projektskema.xlsx og "
-                                   "konsolideringsprojektmappen.")
+                                   "konsolideringsprojektmappen. En fil, der allerede findes, "
+                                   "erstattes aldrig, hvis der kan være skrevet i den.")
     p.add_argument("outdir", metavar="MAPPE", help="mappen skabelonerne skrives til (oprettes)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="erstat skabeloner, der findes i mappen og stadig er tomme")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from workbook_templates.consolidation import write_blank_consolidation
-    from workbook_templates.holder_workbook import write_blank_holder
-    from workbook_templates.project_form import write_project_form
-    from workbook_templates.stamdata import write_blank_master
+    from workbook_templates.blank_templates import write_templates
 
-    outdir = Path(args.outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise UnusableInput(f"{outdir}: findes og er ikke en mappe.")
-    outdir.mkdir(parents=True, exist_ok=True)
-    written = [write_blank_master(outdir / "Stamdata.xlsx"),
-               write_blank_holder(outdir / "Aftaleholder (skabelon).xlsx"),
-               write_project_form(outdir / "Projektskema.xlsx"),
-               write_blank_consolidation(outdir / "Konsolidering (skabelon).xlsx")]
-    for path in written:
+    for path in write_templates(Path(args.outdir), overwrite=args.overwrite):
         print(f"Skrevet: {path}")
     return 0
