@@ -15,13 +15,13 @@ after the environment that switches xlwings into server mode has been set.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import os
 import sys
 from pathlib import Path
 
+from ..access import is_loopback
 from ..errors import ItbudgetError, UnusableInput
 
 
@@ -49,16 +49,6 @@ def register(sub) -> None:
     p.add_argument("--cert", metavar="CERT", help="TLS-certifikat (PEM) til HTTPS")
     p.add_argument("--key", metavar="KEY", help="privat nøgle (PEM) til certifikatet")
     p.set_defaults(run=run)
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost and any address in 127.0.0.0/8 or ::1."""
-    if host.casefold() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_args(args) -> None:
