@@ -26,7 +26,7 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from itbudget import access
 from itbudget.access import Principal
@@ -82,10 +82,12 @@ class AccessSettings:
     def from_environment(cls, max_body: int | None = None) -> "AccessSettings":
         """``ITBUDGET_DEV=1``, ``ITBUDGET_TOKENS=FILE`` or Entra ID in ``XLWINGS_AUTH_PROVIDERS``.
 
-        The payload cap is ``max_body`` bytes, else ``ITBUDGET_MAX_BODY_MB``.
+        The payload cap is ``max_body`` bytes, else ``ITBUDGET_MAX_BODY_MB``; the body
+        deadline ``ITBUDGET_BODY_TIMEOUT`` seconds.
         """
         if max_body is None:
             max_body = int(float(os.environ.get("ITBUDGET_MAX_BODY_MB") or DEFAULT_MAX_BODY_MB) * 1024 * 1024)
+        timeout = float(os.environ.get("ITBUDGET_BODY_TIMEOUT") or DEFAULT_BODY_TIMEOUT)
         modes = []
         if os.environ.get("ITBUDGET_DEV") == "1":
             modes.append(DEV)
@@ -99,8 +101,8 @@ class AccessSettings:
                 "(XLWINGS_AUTH_PROVIDERS='[\"entraid\"]' med tenant- og klient-id) eller --dev "
                 f"(kun 127.0.0.1). Fundet: {', '.join(modes) or 'ingen'}. Se docs/addin.md.")
         if modes[0] == TOKENS:
-            return cls.from_tokens(os.environ["ITBUDGET_TOKENS"], max_body)
-        return cls(modes[0], max_body=max_body)
+            return replace(cls.from_tokens(os.environ["ITBUDGET_TOKENS"], max_body), body_timeout=timeout)
+        return cls(modes[0], max_body=max_body, body_timeout=timeout)
 
 
 def entraid_configured() -> bool:

@@ -178,5 +178,13 @@ def build_app(master: str | os.PathLike | None = None, access=None, **folders):
 
 
 def app_from_environment():
-    """Uvicorn factory: ``uvicorn --factory addin.server:app_from_environment``."""
+    """Uvicorn factory: ``uvicorn --factory addin.server:app_from_environment``.
+
+    ``itbudget serve`` starts every server process this way. The app refuses, request by
+    request, development mode off loopback and login without TLS off loopback (see
+    :func:`addin.gate.exposure_refusal`), so a bare ``uvicorn --host 0.0.0.0`` is as safe.
+    """
+    import logging
+
+    logging.getLogger("itbudget.server").setLevel(logging.INFO)  # the request log
     return build_app(os.environ.get("ITBUDGET_STAMDATA"))
