@@ -11,7 +11,8 @@ refuses with 404, before any file is opened:
 - any ``..`` or ``.`` segment, empty segments and absolute paths, however they
   were encoded (the server decodes ``%2f``/``%2e`` once; a ``%`` left after that
   decoding is double encoding and refused too);
-- backslashes, NUL and other control characters, and drive letters (``C:``);
+- backslashes, NUL and other control characters, bytes that are not UTF-8 (overlong
+  ``%c0%ae`` dots) and drive letters (``C:``);
 - a file whose real path (symlinks followed) is outside its folder.
 
 Each refusal is one log line naming the kind of refusal, never the path (it
@@ -40,6 +41,8 @@ def refusal_reason(route_path: str) -> str | None:
         return "for lang sti"
     if any(ord(c) < 32 or ord(c) == 127 for c in route_path):
         return "kontroltegn"
+    if "\ufffd" in route_path:  # bytes that were not UTF-8 (overlong "%c0%ae" dots and the like)
+        return "ugyldig tegnkodning"
     if "\\" in route_path:
         return "omvendt skråstreg"
     if "%" in route_path:
