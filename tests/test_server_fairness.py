@@ -106,3 +106,63 @@ def test_many_half_sent_requests_do_not_starve_the_server(base):
     finally:
         for s in socks:
             s.close()
+
+
+def _non_loopback_address() -> str | None:
+    """An address of this machine other than loopback, or None."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # no packet is sent; picks the outgoing interface
+            address = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+@pytest.mark.timeout(120)
+def test_factory_with_dev_mode_refuses_requests_off_loopback(tmp_path):
+    """``ITBUDGET_DEV=1 uvicorn --factory addin.server:app_from_environment`` bound to a
+    non-loopback address of this machine (as ``--host 0.0.0.0`` would be reached from the
+    network): the app answers nothing there. Bound to that one address, not to every
+    interface, so the test itself exposes nothing."""
+    import os
+    import subprocess
+
+    import httpx
+
+    from conftest import small_master_sheets, write_workbook
+    from officejs import ROOT, free_port
+
+    address = _non_loopback_address()
+    if address is None:
+        pytest.skip("maskinen har ingen adresse ud over loopback")
+    master = write_workbook(tmp_path / "stamdata.xlsx", small_master_sheets())
+    port = free_port()
+    env = dict(os.environ, ITBUDGET_DEV="1", ITBUDGET_STAMDATA=str(master),
+               XLWINGS_LICENSE_KEY=os.environ.get("XLWINGS_LICENSE_KEY") or "noncommercial")
+    for key in ("XLWINGS_ON_SERVER", "ITBUDGET_TOKENS", "XLWINGS_AUTH_PROVIDERS"):
+        env.pop(key, None)
+    log = tmp_path / "uvicorn.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "addin.server:app_from_environment",
+                                 "--host", address, "--port", str(port)], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        base = f"http://{address}:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(base + "/", timeout=2)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(log.read_text(errors="replace")[-2000:])
+                time.sleep(0.2)
+        assert r.status_code == 403 and "127.0.0.1" in r.text
+        r = httpx.post(base + "/xlwings/custom-functions-call", timeout=10,
+                       json={"func_name": "itb_ean_gyldig", "args": ["1"], "version": "1", "runtime": "1.4"})
+        assert r.status_code == 403
+        assert "udviklingstilstand uden for loopback" in log.read_text(errors="replace")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
