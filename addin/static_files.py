@@ -105,10 +105,6 @@ class SafeStaticFiles(StaticFiles):
                 return (str(real), st), None
         return None, reason
 
-    def lookup_path(self, path: str):  # pragma: no cover - get_response never calls it
-        found, _ = self.find(path) if refusal_reason(path) is None else (None, None)
-        return found if found else ("", None)
-
 
 def install(app, *directories: Path) -> SafeStaticFiles:
     """Put a :class:`SafeStaticFiles` over ``directories`` on ``app``'s ``static`` mount."""

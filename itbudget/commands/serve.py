@@ -21,7 +21,6 @@ import os
 import sys
 from pathlib import Path
 
-from ..access import is_loopback
 from ..errors import ItbudgetError, UnusableInput
 
 
@@ -60,6 +59,8 @@ def register(sub) -> None:
 def check_args(args) -> None:
     """Refuse unsafe or incomplete combinations with a Danish message (exit 2)."""
     from addin.gate import entraid_configured
+
+    from ..access import is_loopback
 
     if not args.master:
         raise UnusableInput("Angiv stamdata med --master STAMDATA.")
