@@ -21,11 +21,12 @@ files and function metadata, which carry no data) passes through it:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from itbudget import access
 from itbudget.access import Principal
@@ -40,6 +41,23 @@ _DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_MB * 1024 * 1024
 _FUNCTIONS_PATH = "/xlwings/custom-functions-call"
 _SCRIPTS_PREFIX = "/xlwings/custom-scripts-call/"
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: Every GET route xlwings Server exposes that the add-in needs (reviewed for issue 12 point 1):
+#: health check, icon, manifest, task pane, function and script metadata, the functions'
+#: JavaScript and the alert dialog (book.app.alert). None reads a file named by the request;
+#: /static/ is served by :mod:`addin.static_files`. Anything else is 404 before xlwings sees it.
+PUBLIC_PATHS = frozenset({
+    "/", "/favicon.ico", "/manifest", "/manifest.xml", "/manifest/download", "/taskpane",
+    "/taskpane.html", "/xlwings/alert", "/xlwings/custom-functions-meta",
+    "/xlwings/custom-functions-meta.json", "/xlwings/custom-functions-code",
+    "/xlwings/custom-functions-code.js", "/xlwings/custom-scripts-meta",
+    "/xlwings/custom-scripts-meta.json"})
+STATIC_PREFIX = "/static/"
+#: Rows per call: bookings (a 2-D argument or the Bogføringer sheet) and any master-data range.
+MAX_BOOKING_ROWS, MAX_MASTER_ROWS = 100_000, 50_000
+#: Deepest JSON nesting Office.js sends is about 7 (a cell in a range in a repeating argument).
+MAX_JSON_DEPTH = 32
+#: Seconds a client may take to send its whole body once the headers are in.
+DEFAULT_BODY_TIMEOUT = 60.0
 DEV_PRINCIPAL = Principal(name="udvikling (ingen login)", role=access.FINANCE)
 
 
@@ -50,6 +68,7 @@ class AccessSettings:
     mode: str
     tokens: dict[str, Principal] = field(default_factory=dict, repr=False)
     max_body: int = _DEFAULT_MAX_BODY
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
 
     @classmethod
     def dev(cls, max_body: int | None = None) -> "AccessSettings":
@@ -63,10 +82,12 @@ class AccessSettings:
     def from_environment(cls, max_body: int | None = None) -> "AccessSettings":
         """``ITBUDGET_DEV=1``, ``ITBUDGET_TOKENS=FILE`` or Entra ID in ``XLWINGS_AUTH_PROVIDERS``.
 
-        The payload cap is ``max_body`` bytes, else ``ITBUDGET_MAX_BODY_MB``.
+        The payload cap is ``max_body`` bytes, else ``ITBUDGET_MAX_BODY_MB``; the body
+        deadline ``ITBUDGET_BODY_TIMEOUT`` seconds.
         """
         if max_body is None:
             max_body = int(float(os.environ.get("ITBUDGET_MAX_BODY_MB") or DEFAULT_MAX_BODY_MB) * 1024 * 1024)
+        timeout = float(os.environ.get("ITBUDGET_BODY_TIMEOUT") or DEFAULT_BODY_TIMEOUT)
         modes = []
         if os.environ.get("ITBUDGET_DEV") == "1":
             modes.append(DEV)
@@ -80,8 +101,8 @@ class AccessSettings:
                 "(XLWINGS_AUTH_PROVIDERS='[\"entraid\"]' med tenant- og klient-id) eller --dev "
                 f"(kun 127.0.0.1). Fundet: {', '.join(modes) or 'ingen'}. Se docs/addin.md.")
         if modes[0] == TOKENS:
-            return cls.from_tokens(os.environ["ITBUDGET_TOKENS"], max_body)
-        return cls(modes[0], max_body=max_body)
+            return replace(cls.from_tokens(os.environ["ITBUDGET_TOKENS"], max_body), body_timeout=timeout)
+        return cls(modes[0], max_body=max_body, body_timeout=timeout)
 
 
 def entraid_configured() -> bool:
@@ -117,8 +138,30 @@ def arity(fn) -> tuple[int, int]:
     return required, len(positional) + (1 if varargs else 0)
 
 
+def repeating_index(fn) -> int | None:
+    """The position of ``fn``'s repeating (``*args``) argument as Office.js sends it, or None."""
+    import inspect
+
+    params = list(inspect.signature(fn).parameters.values())
+    if not any(p.kind == p.VAR_POSITIONAL for p in params):
+        return None
+    return sum(1 for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+
+
+def too_deep(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when ``value`` nests lists/dicts deeper than ``limit`` (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
 def check_shape(kind: str, name: str, body: object, functions: dict[str, tuple[int, int]],
-                scripts: set[str]) -> str | None:
+                scripts: set[str], repeating: dict[str, int] | None = None) -> str | None:
     """A Danish reason the body is not what Office.js sends, or None."""
     if not isinstance(body, dict):
         return "Forespørgslen skal være et JSON-objekt."
@@ -133,6 +176,12 @@ def check_shape(kind: str, name: str, body: object, functions: dict[str, tuple[i
                     + f" argumenter, ikke {len(body['args'])}.")
         if "version" not in body:
             return "Forespørgslen mangler feltet 'version'."
+        if not isinstance(body.get("runtime"), str):
+            return "Forespørgslen mangler feltet 'runtime' (Excel-versionens API)."
+        at = (repeating or {}).get(name)
+        if at is not None and len(body["args"]) > at and not isinstance(body["args"][at], list):
+            return (f"Det gentagne argument (stamdata) til {name[:60]} skal være en liste af områder; "
+                    "udelad det, eller send [].")
         return None
     if name not in scripts:
         return f"Makroen '{name[:60]}' findes ikke i IT-budget."
@@ -148,6 +197,39 @@ def check_shape(kind: str, name: str, body: object, functions: dict[str, tuple[i
     return None
 
 
+def _is_range(value: object) -> bool:
+    """A 2-D range as Office.js sends it: a list of rows whose first row holds cells, not ranges."""
+    return (isinstance(value, list) and bool(value) and isinstance(value[0], list)
+            and not (value[0] and isinstance(value[0][0], list)))
+
+
+def check_rows(kind: str, body: dict) -> str | None:
+    """A Danish reason the call holds more rows than one call may (413), or None.
+
+    A function's range arguments are bookings (at most :data:`MAX_BOOKING_ROWS`); the
+    ranges inside its repeating argument are master data (:data:`MAX_MASTER_ROWS` each).
+    A script's Bogføringer sheet is bookings; every other sheet is capped like master data.
+    """
+    found = []
+    if kind == "function":
+        for arg in body.get("args") or []:
+            if _is_range(arg):
+                found.append(("bogføringer", len(arg), MAX_BOOKING_ROWS))
+            elif isinstance(arg, list):
+                found += [("rækker i ét stamdataområde", len(r), MAX_MASTER_ROWS) for r in arg if _is_range(r)]
+    else:
+        for sheet in body.get("sheets") or []:
+            if str(sheet.get("name", "")).strip().casefold() == "bogføringer":
+                found.append(("bogføringer", len(sheet["values"]), MAX_BOOKING_ROWS))
+            else:
+                found.append(("rækker i ét ark", len(sheet["values"]), MAX_MASTER_ROWS))
+    for what, rows, cap in found:
+        if rows - 1 > cap:  # the header row is not a booking
+            return (f"Forespørgslen har {rows - 1:,} {what}; ét kald må højst have {cap:,}. ".replace(",", ".")
+                    + "Del bogføringerne op, eller brug 'itbudget validate' på kommandolinjen.")
+    return None
+
+
 class _Refusal(Exception):
     def __init__(self, status: int, message: str):
         self.status, self.message = status, message
@@ -157,15 +239,30 @@ class Gate:
     """ASGI middleware; see the module docstring."""
 
     def __init__(self, app, settings: AccessSettings, functions: dict[str, tuple[int, int]],
-                 scripts: set[str]):
+                 scripts: set[str], repeating: dict[str, int] | None = None, offload: bool = True):
         self.app, self.settings = app, settings
         self.functions, self.scripts = dict(functions), set(scripts)
+        self.repeating = dict(repeating or {})
+        self.offload = offload
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "websocket":  # socket.io is off; nothing may bypass the gate
             await send({"type": "websocket.close", "code": 1008})
             return
-        if scope["type"] != "http" or scope["method"] in _READ_METHODS:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        exposed = exposure_refusal(self.settings.mode, scope)
+        if exposed:
+            logger.warning("Forespørgsel afvist: %s", exposed[0])
+            await _plain(send, 403, exposed[1])
+            return
+        if scope["method"] in _READ_METHODS:
+            path = scope.get("path", "")
+            if scope["method"] != "OPTIONS" and path not in PUBLIC_PATHS and not path.startswith(STATIC_PREFIX):
+                logger.info(access.log_record(None, "other", "ukendt side", 0, 404, 0.0))
+                await _plain(send, 404, "Siden findes ikke.")
+                return
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -181,19 +278,20 @@ class Gate:
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
             self._check_length(headers)
             principal = await self._authenticate(headers)  # before buffering a stranger's body
-            body = await self._read_body(receive)
-            parsed = None
             if kind != "other":
-                try:
-                    parsed = json.loads(body) if body else None
-                except (ValueError, UnicodeDecodeError):
-                    raise _Refusal(400, "Forespørgslen er ikke gyldig JSON.") from None
+                _check_content_type(headers)
+            body = await self._read_body(receive)
+            if kind != "other":
+                parsed = _parse_json(body)
                 if kind == "function" and isinstance(parsed, dict):
                     name = str(parsed.get("func_name", ""))
-                reason = check_shape(kind, name, parsed, self.functions, self.scripts)
+                reason = check_shape(kind, name, parsed, self.functions, self.scripts, self.repeating)
                 if reason:
                     raise _Refusal(400, reason)
                 rows = count_rows(kind, parsed)
+                reason = check_rows(kind, parsed)
+                if reason:
+                    raise _Refusal(413, reason)
         except _Refusal as refusal:
             status = refusal.status
             await _plain(send, refusal.status, refusal.message)
@@ -204,6 +302,8 @@ class Gate:
         sent = False
 
         async def replay():
+            # xlwings gets exactly the bytes the gate checked (and, by the content type,
+            # parses them as JSON: a form field such as bookData= is never read).
             nonlocal sent
             if not sent:
                 sent = True
@@ -218,7 +318,10 @@ class Gate:
 
         try:
             with access.acting_as(principal):
-                await self.app(scope, replay, watch)
+                if self.offload and kind != "other":
+                    await off_the_loop(self.app, scope, replay, watch)
+                else:
+                    await self.app(scope, replay, watch)
         finally:
             logger.info(access.log_record(principal, kind, name, rows, status,
                                           (time.perf_counter() - started) * 1000))
@@ -241,8 +344,12 @@ class Gate:
     async def _read_body(self, receive) -> bytes:
         cap = self.settings.max_body
         chunks, size = [], 0
+        deadline = time.monotonic() + self.settings.body_timeout
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(deadline - time.monotonic(), 0.001))
+            except asyncio.TimeoutError:
+                raise _Refusal(408, "Forespørgslen blev ikke sendt færdig i tide. Prøv igen.") from None
             if message["type"] == "http.disconnect":
                 raise _Refusal(400, "Forbindelsen blev afbrudt.")
             chunk = message.get("body", b"")
@@ -286,6 +393,65 @@ async def _entraid_principal(header: str) -> Principal:
     return principal
 
 
+def _check_content_type(headers: dict) -> None:
+    media = headers.get("content-type", "").split(";", 1)[0].strip().casefold()
+    if media != "application/json":
+        raise _Refusal(415, "Forespørgslen skal sendes som JSON (Content-Type: application/json).")
+
+
+def _parse_json(body: bytes) -> object:
+    try:
+        parsed = json.loads(body) if body else None
+    except RecursionError:
+        parsed = _TOO_DEEP
+    except (ValueError, UnicodeDecodeError):
+        raise _Refusal(400, "Forespørgslen er ikke gyldig JSON.") from None
+    if parsed is _TOO_DEEP or too_deep(parsed):
+        raise _Refusal(400, f"Forespørgslen er indlejret dybere end {MAX_JSON_DEPTH} niveauer.")
+    return parsed
+
+
+_TOO_DEEP = object()
+
+
+def exposure_refusal(mode: str, scope) -> tuple[str, str] | None:
+    """(log reason, Danish message) when this connection must not be served, else None.
+
+    However the app was built (``itbudget serve`` or ``uvicorn --factory ... --host 0.0.0.0``),
+    the ASGI scope says on which local address the request arrived: development mode (no
+    login) answers only requests that arrive on and come from loopback, and login tokens are
+    never accepted in clear text off loopback (plain HTTP on a non-loopback address).
+    """
+    server, client = scope.get("server"), scope.get("client")
+    local = server is None or access.is_loopback(str(server[0]))
+    if mode == DEV and not (local and (client is None or access.is_loopback(str(client[0])))):
+        return ("udviklingstilstand uden for loopback",
+                "Udviklingstilstand (intet login) svarer kun på 127.0.0.1. Start serveren med login.")
+    if mode != DEV and not local and scope.get("scheme") != "https":
+        return ("login uden HTTPS uden for loopback",
+                "IT-budget svarer kun over HTTPS uden for denne maskine: adgangsnøgler og "
+                "bogføringer må ikke sendes ukrypteret. Start serveren med --cert og --key.")
+    return None
+
+
+async def off_the_loop(app, scope, receive, send) -> None:
+    """Run one request through ``app`` on its own event loop in a worker thread.
+
+    xlwings runs a function or script in the server's event loop, so one large call
+    stalled every other user's request until it was done (issue 12 point 6). Here the
+    call (conversion, validation, answer) runs in a thread while the server's loop keeps
+    reading and answering other requests; the ASGI messages hop back to the loop.
+    """
+    loop = asyncio.get_running_loop()
+
+    def on_loop(coro_fn):
+        async def hop(*args):
+            return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro_fn(*args), loop))
+        return hop
+
+    await asyncio.to_thread(asyncio.run, app(scope, on_loop(receive), on_loop(send)))
+
+
 async def _plain(send, status: int, message: str) -> None:
     data = message.encode("utf-8")
     await send({"type": "http.response.start", "status": status,
@@ -295,4 +461,5 @@ async def _plain(send, status: int, message: str) -> None:
 
 
 __all__ = ["AccessSettings", "DEFAULT_MAX_BODY_MB", "DEV", "DEV_PRINCIPAL", "ENTRAID", "Gate", "TOKENS",
-           "arity", "check_shape", "count_rows", "entraid_configured"]
+           "arity", "check_rows", "check_shape", "count_rows", "entraid_configured", "exposure_refusal",
+           "off_the_loop", "repeating_index", "too_deep"]

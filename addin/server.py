@@ -98,6 +98,13 @@ async def _on_user_error(request, exc):
     return PlainTextResponse(str(exc)[:1000], status_code=400)
 
 
+async def _on_malformed(request, exc):
+    # FastAPI's own 422 is English and echoes the input; the gate logs the status.
+    from fastapi.responses import PlainTextResponse
+
+    return PlainTextResponse("Forespørgslen har ikke den form, IT-budget forventer.", status_code=400)
+
+
 async def _on_bug(request, exc):
     # A bug: log its type only (its text may quote cells); the user gets a Danish 500.
     import logging
@@ -118,7 +125,8 @@ def build_app(master: str | os.PathLike | None = None, access=None, **folders):
     refuses to start without an authentication mode); ``folders`` are
     ``returns``, ``output`` and ``lists`` for the ``Konsolider`` script.
     """
-    from .gate import AccessSettings, Gate, arity
+    from .gate import AccessSettings, Gate, arity, repeating_index
+    from .last_resort import LastResort
 
     configure_environment(master, **folders)
     settings = access if access is not None else AccessSettings.from_environment()
@@ -148,14 +156,35 @@ def build_app(master: str | os.PathLike | None = None, access=None, **folders):
 
     from itbudget.errors import AccessDenied
 
+    from fastapi.exceptions import RequestValidationError
+
+    from . import static_files
+    from .xlwings_fixes import keep_unparseable_timestamps_as_text
+
+    # xlwings Server's static route reads files outside its folder; ours never does.
+    static_files.install(app, ADDIN_DIR / "static", Path(xlwings_server.__file__).parent / "static")
+    keep_unparseable_timestamps_as_text()
     # A holder asking about another holder's data: 403 with the Danish message.
     app.add_exception_handler(AccessDenied, _on_access_denied)
+    app.add_exception_handler(RequestValidationError, _on_malformed)
     app.add_exception_handler(XlwingsError, _on_user_error)
     app.add_exception_handler(Exception, _on_bug)
-    return Gate(app, settings, functions={f.__name__: arity(f) for f in udfs.FUNCTIONS},
-                scripts={s.__xlscript__["name"] for s in scripts.SCRIPTS})
+    # Built now, not by whichever worker thread (see gate.off_the_loop) calls it first.
+    app.middleware_stack = app.build_middleware_stack()
+    gate = Gate(app, settings, functions={f.__name__: arity(f) for f in udfs.FUNCTIONS},
+                scripts={s.__xlscript__["name"] for s in scripts.SCRIPTS},
+                repeating={f.__name__: i for f in udfs.FUNCTIONS if (i := repeating_index(f)) is not None})
+    return LastResort(gate)
 
 
 def app_from_environment():
-    """Uvicorn factory: ``uvicorn --factory addin.server:app_from_environment``."""
+    """Uvicorn factory: ``uvicorn --factory addin.server:app_from_environment``.
+
+    ``itbudget serve`` starts every server process this way. The app refuses, request by
+    request, development mode off loopback and login without TLS off loopback (see
+    :func:`addin.gate.exposure_refusal`), so a bare ``uvicorn --host 0.0.0.0`` is as safe.
+    """
+    import logging
+
+    logging.getLogger("itbudget.server").setLevel(logging.INFO)  # the request log
     return build_app(os.environ.get("ITBUDGET_STAMDATA"))

@@ -154,13 +154,15 @@ def report_rows(result: Validation, bookings_sheet: str, when: dt.datetime | Non
          "Rest", "Udækket"],
     ]
     for r in result.lines.itertuples(index=False):
-        rows.append([r.cost_centre, r.account, r.central_line, _kr(r.budget), _kr(r.commitments),
+        # Ids come from master data a person typed: guarded like every other text (issue 12 point 4).
+        rows.append([safe_text(r.cost_centre), safe_text(r.account), safe_text(r.central_line),
+                     _kr(r.budget), _kr(r.commitments),
                      _kr(r.booked), _kr(r.remaining), _kr(r.uncovered)])
     rows += [[""] * 8, ["Fund", "", "", "", "", "", "", ""],
              ["Række", "Bilag", "Regel", "Alvor", "Besked", "", "", ""]]
     if not len(result.findings):
         rows.append(["Ingen fund: alle bogføringer er i orden.", "", "", "", "", "", "", ""])
-    target = bookings_sheet.replace("'", "''")
+    target = bookings_sheet.replace("'", "''").replace('"', '""')
     for f in result.findings.itertuples(index=False):
         link = f'=HYPERLINK("#\'{target}\'!A{int(f.row)}","{int(f.row)}")' if f.row else ""
         rows.append([link, safe_text(f.voucher), f.rule,

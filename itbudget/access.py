@@ -20,6 +20,7 @@ import contextvars
 import csv
 import hashlib
 import io
+import ipaddress
 import json
 import re
 import secrets
@@ -255,6 +256,18 @@ def master_for(master: MasterData, principal: Principal | None) -> MasterData:
     return master.for_holder(principal.holder)
 
 
+def is_loopback(host: str) -> bool:
+    """True for localhost and any address in 127.0.0.0/8 or ::1 (also ::ffff:127.x)."""
+    if host.casefold() == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
+
+
 def log_record(principal: Principal | None, kind: str, name: str, rows: int, status: int,
                millis: float) -> str:
     """The structured log line of one request: who, what, how many rows, never cell values."""
@@ -265,6 +278,6 @@ def log_record(principal: Principal | None, kind: str, name: str, rows: int, sta
                        "ms": round(millis, 1)}, ensure_ascii=False)
 
 
-__all__ = ["FINANCE", "HOLDER", "MIN_TOKEN_LENGTH", "Principal", "acting_as", "check_cost_centres", "check_holder", "current", "hash_token", "load_tokens",
+__all__ = ["FINANCE", "HOLDER", "MIN_TOKEN_LENGTH", "Principal", "acting_as", "check_cost_centres", "check_holder", "current", "hash_token", "is_loopback", "load_tokens",
            "log_record", "master_for", "new_token", "parse_role", "principal_for_token",
            "principal_from_roles", "require_finance"]

@@ -23,6 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 XLWINGS_VERSION = "0.0.0"
 HOST = "127.0.0.1"  # a real server in tests and benchmarks never listens on anything else
+#: TestClient arguments for a request that arrives on and comes from loopback (the gate
+#: answers development mode and plain HTTP only there).
+LOOPBACK = {"base_url": f"http://{HOST}", "client": (HOST, 50000)}
 
 
 def in_server_process() -> bool:

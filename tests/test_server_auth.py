@@ -87,7 +87,7 @@ else:
     from conftest import EAN_H2, booking, small_master_sheets, write_workbook
     from itbudget.access import hash_token
     from itbudget.bookings import BOOKING_HEADERS
-    from officejs import book_payload, function_call
+    from officejs import LOOPBACK, book_payload, function_call
 
     HEADER = list(BOOKING_HEADERS)
     FIN, H1 = "finance-token-" + "f" * 30, "holder1-token-" + "h" * 30
@@ -119,7 +119,7 @@ else:
 
         app = build_app(env["master"], AccessSettings.from_tokens(env["tokens"], max_body=300_000),
                         returns=env["returns"], output=env["output"], lists=env["lists"])
-        return TestClient(app, raise_server_exceptions=False)
+        return TestClient(app, raise_server_exceptions=False, **LOOPBACK)
 
     def call(client, token, name, *args):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -286,7 +286,7 @@ else:
             return "Bearer " + jwt.encode({"alg": "RS256", "kid": "test"}, claims, key)
 
         app = build_app(env["master"], AccessSettings(ENTRAID))
-        return TestClient(app, raise_server_exceptions=False), token
+        return TestClient(app, raise_server_exceptions=False, **LOOPBACK), token
 
     def test_entraid_roles_give_finance_or_one_holder(entra):
         client, token = entra

@@ -15,7 +15,6 @@ after the environment that switches xlwings into server mode has been set.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import os
@@ -46,24 +45,22 @@ def register(sub) -> None:
     p.add_argument("--name", default="", help="navn til --new-token (vises i loggen)")
     p.add_argument("--host", default="127.0.0.1", help="adresse at lytte på (standard 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (standard 8000)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="antal serverprocesser (standard: de kerner, processen må bruge)")
+    p.add_argument("--header-timeout", type=float, default=10, metavar="SEK",
+                   help="sekunder en klient har til at sende forespørgslens hoved (standard 10)")
+    p.add_argument("--body-timeout", type=float, default=60, metavar="SEK",
+                   help="sekunder en klient har til at sende forespørgslens indhold (standard 60)")
     p.add_argument("--cert", metavar="CERT", help="TLS-certifikat (PEM) til HTTPS")
     p.add_argument("--key", metavar="KEY", help="privat nøgle (PEM) til certifikatet")
     p.set_defaults(run=run)
 
 
-def is_loopback(host: str) -> bool:
-    """True for localhost and any address in 127.0.0.0/8 or ::1."""
-    if host.casefold() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def check_args(args) -> None:
     """Refuse unsafe or incomplete combinations with a Danish message (exit 2)."""
     from addin.gate import entraid_configured
+
+    from ..access import is_loopback
 
     if not args.master:
         raise UnusableInput("Angiv stamdata med --master STAMDATA.")
@@ -101,6 +98,13 @@ def check_args(args) -> None:
             raise UnusableInput(f"{label}: filen {value} findes ikke.")
     if not 0 < args.port < 65536:
         raise UnusableInput(f"--port {args.port} er ikke en gyldig port (1-65535).")
+    workers = getattr(args, "workers", None)
+    if workers is not None and not 1 <= workers <= 64:
+        raise UnusableInput(f"--workers {workers} skal være mellem 1 og 64.")
+    for flag, value in (("--header-timeout", getattr(args, "header_timeout", 10)),
+                        ("--body-timeout", getattr(args, "body_timeout", 60))):
+        if not 0 < value <= 3600:
+            raise UnusableInput(f"{flag} {value:g} skal være mellem 0 og 3600 sekunder.")
 
 
 def _new_token(args) -> int:
@@ -113,6 +117,24 @@ def _new_token(args) -> int:
     print(f"[[token]]\nname = {json.dumps(principal.name, ensure_ascii=False)}\nrole = \"{principal.label}\"\n"
           f'sha256 = "{hash_token(token)}"')
     return 0
+
+
+def _worker_environment(args) -> dict[str, str]:
+    """What every server process reads in ``addin.server.app_from_environment``."""
+    from addin.server import ENV_LISTS, ENV_OUTPUT, ENV_RETURNS
+
+    env = {"ITBUDGET_STAMDATA": str(Path(args.master).resolve()),
+           "ITBUDGET_MAX_BODY_MB": repr(float(args.max_body_mb)),
+           "ITBUDGET_BODY_TIMEOUT": repr(float(args.body_timeout)),
+           "ITBUDGET_HEADER_TIMEOUT": repr(float(args.header_timeout))}
+    if args.dev:
+        env["ITBUDGET_DEV"] = "1"
+    if args.tokens:
+        env["ITBUDGET_TOKENS"] = str(Path(args.tokens).resolve())
+    for key, value in ((ENV_RETURNS, args.returns), (ENV_OUTPUT, args.output), (ENV_LISTS, args.lists)):
+        if value:
+            env[key] = str(Path(value).resolve())
+    return env
 
 
 def run(args) -> int:
@@ -128,16 +150,24 @@ def run(args) -> int:
         raise ItbudgetError("Serveren er ikke installeret. Installér den med: "
                             "pip install 'itbudget[server]'") from None
     from addin.gate import DEV, AccessSettings
-    from addin.server import build_app
+
+    from ..files import usable_cores
 
     max_body = int(args.max_body_mb * 1024 * 1024)
     if args.dev:
         access = AccessSettings.dev(max_body)
     elif args.tokens:
-        access = AccessSettings.from_tokens(args.tokens, max_body)
+        access = AccessSettings.from_tokens(args.tokens, max_body)  # a bad token file fails here, in Danish
     else:
         access = AccessSettings.from_environment(max_body)
-    app = build_app(args.master, access, returns=args.returns, output=args.output, lists=args.lists)
+    # Every process builds the same app from the environment (the uvicorn factory), so
+    # the app itself holds the loopback and TLS rules whichever way it is started.
+    from addin.server import ENV_LISTS, ENV_OUTPUT, ENV_RETURNS
+
+    for key in ("ITBUDGET_DEV", "ITBUDGET_TOKENS", ENV_RETURNS, ENV_OUTPUT, ENV_LISTS):
+        os.environ.pop(key, None)
+    os.environ.update(_worker_environment(args))
+    workers = args.workers or usable_cores()
     log = logging.getLogger("itbudget.server")
     log.setLevel(logging.INFO)
     if access.mode == DEV:
@@ -151,8 +181,11 @@ def run(args) -> int:
     scheme = "https" if args.cert else "http"
     print(f"IT-budget kører på {scheme}://{args.host}:{args.port} med stamdata "
           f"{Path(args.master).name} ({master.settings.municipality or 'kommune'}, "
-          f"budgetår {master.year}). Manifest: {scheme}://{args.host}:{args.port}/manifest.xml",
-          file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.cert,
-                ssl_keyfile=args.key, log_level=os.environ.get("ITBUDGET_LOG_LEVEL", "warning"))
+          f"budgetår {master.year}) i {workers} {'proces' if workers == 1 else 'processer'}. "
+          f"Manifest: {scheme}://{args.host}:{args.port}/manifest.xml", file=sys.stderr)
+    uvicorn.run("addin.server:app_from_environment", factory=True, workers=workers,
+                host=args.host, port=args.port, ssl_certfile=args.cert, ssl_keyfile=args.key,
+                http="addin.protocol:TimedH11Protocol", timeout_keep_alive=5,
+                h11_max_incomplete_event_size=16 * 1024,
+                log_level=os.environ.get("ITBUDGET_LOG_LEVEL", "warning"))
     return 0
