@@ -17,7 +17,6 @@ import pandas as pd
 
 from .bookings import read_bookings
 from .errors import ItbudgetError, TemplateVersionError, UnusableInput
-from .files import ReadAhead
 from .ledger import Ledger, prepare
 from .master import READABLE_TEMPLATE_VERSIONS, MasterData, load_master, load_master_from_book
 from .rules import RULES
@@ -140,29 +139,25 @@ def check_template_version(master: MasterData, file: str) -> None:
             f"af itbudget ikke kan læse (kan læse: {', '.join(map(str, sorted(READABLE_TEMPLATE_VERSIONS)))}). {hint}")
 
 
-def validate_file(path: Path | str, master_path: Path | str | None = None, *,
-                  ahead: ReadAhead | None = None) -> Validation:
+def validate_file(path: Path | str, master_path: Path | str | None = None) -> Validation:
     """Validate one bookings file: an issued workbook, or a bare workbook/CSV plus master data.
 
     An issued budget-holder workbook carries its holder's master data; then the
     holder's own lines are checked and central lines are left to consolidation.
-    ``ahead``: the file already being read on a background thread (see
-    :func:`itbudget.files.read_ahead`).
     """
     path = Path(path)
     master = master_error = None
-    if master_path is not None and ahead is not None:
-        # Read the master data while the bookings are still being parsed; a
-        # problem with the bookings file is still reported first.
+    if master_path is not None:
+        # Master data first (while a read-ahead may still parse the bookings);
+        # a problem with the bookings file is still reported first.
         try:
             master = load_master(master_path)
         except ItbudgetError as exc:
             master_error = exc
-    source = read_bookings(path, ahead)
+    source = read_bookings(path)
     if master_error is not None:
         raise master_error
     if master_path is not None:
-        master = master or load_master(master_path)
         central = True
         if source.is_issued_workbook:
             embedded = load_master_from_book(source.book, path.name)
