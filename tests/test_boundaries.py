@@ -63,16 +63,20 @@ def test_the_core_is_most_of_the_package():
     assert not EDGE & set(core)
 
 
-def test_no_core_source_imports_an_adapter_a_server_or_the_edge():
+def _core_imports_where(forbidden) -> dict[str, list[str]]:
+    """Per core module, the modules it imports that ``forbidden`` refuses."""
+    core = set(core_modules())
     offending = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         module = _module_name(path)
-        if module not in core_modules():
-            continue
-        bad = sorted(n for n in _imports(path, module) if _is_forbidden(n))
+        bad = sorted(n for n in _imports(path, module) if forbidden(n)) if module in core else []
         if bad:
             offending[module] = bad
-    assert offending == {}
+    return offending
+
+
+def test_no_core_source_imports_an_adapter_a_server_or_the_edge():
+    assert _core_imports_where(_is_forbidden) == {}
 
 
 def test_importing_the_whole_core_loads_no_adapter_server_or_edge():
@@ -104,13 +108,4 @@ def test_public_functions_take_no_tuning_parameters(module):
 
 def test_the_core_uses_no_private_pandas_and_no_process_switches():
     """No ``pandas._libs`` (it changes without notice); GC and exit tuning is the edge's (runtime)."""
-    offending = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        module = _module_name(path)
-        if module not in core_modules():
-            continue
-        bad = sorted(n for n in _imports(path, module)
-                     if n.startswith("pandas._") or n.split(".")[0] in ("gc", "atexit"))
-        if bad:
-            offending[module] = bad
-    assert offending == {}
+    assert _core_imports_where(lambda n: n.startswith("pandas._") or n.split(".")[0] in ("gc", "atexit")) == {}
