@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas._libs import hashtable
 
 from ..ledger import Ledger
-from ..parsing import factorize_values
 from . import Hits, rule
 
 
@@ -34,9 +34,10 @@ def _folded_codes(values: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
     in one call, and usually few change (credit notes "KN-..."): only those
     are looked up and merged.
     """
-    codes, uniques = factorize_values(values)
-    blank_at = np.flatnonzero(uniques == "")
-    blank = (codes < 0) | (codes == (blank_at[0] if blank_at.size else -1))
+    table = hashtable.PyObjectHashTable(max(1, len(values)))
+    uniques, codes = table.factorize(values)
+    blank_code = table.lookup(np.array([""], dtype=object))[0]  # -1: no blank value
+    blank = (codes == blank_code) | (codes < 0)
     joined = "\x1f".join(uniques)
     folded = joined.casefold()
     if folded != joined:
@@ -45,7 +46,7 @@ def _folded_codes(values: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
             changed = np.flatnonzero([u.casefold() != u for u in uniques])
         keys = np.array([uniques[i].casefold() for i in changed.tolist()], dtype=object)
         # A distinct value that already is a folded key ("kn-1" beside "KN-1") keeps its code.
-        existing = pd.Index(uniques, dtype=object).get_indexer(keys) if len(keys) else np.zeros(0, dtype=np.intp)
+        existing = table.lookup(keys) if len(keys) else np.zeros(0, dtype=np.intp)
         canon = np.arange(len(uniques) + 1, dtype=np.int64)
         canon[-1] = -1
         first: dict[str, int] = {}
