@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import UnusableInput
-from .files import ReadAhead
+from .files import opened
 from .parsing import clean_ids, is_blank, parse_amounts, parse_dates
 from .reading import (CSV_SUFFIXES, WORKBOOK_SUFFIXES, Table, build_table, filled, find_sheet,
                       open_workbook, read_csv, sheet_rows)
@@ -119,12 +119,8 @@ class BookingsSource:
     book: object = None  # the open calamine workbook, for embedded master data
 
 
-def read_bookings(path: Path | str, ahead: ReadAhead | None = None) -> BookingsSource:
-    """Read the bookings of a budget-holder workbook, a bare workbook or a CSV export.
-
-    ``ahead`` is the same file already being read on a background thread
-    (:func:`itbudget.files.read_ahead`); its result is used instead of opening it again.
-    """
+def read_bookings(path: Path | str) -> BookingsSource:
+    """Read the bookings of a budget-holder workbook, a bare workbook or a CSV export."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
@@ -134,7 +130,7 @@ def read_bookings(path: Path | str, ahead: ReadAhead | None = None) -> BookingsS
         raise UnusableInput(
             f"{path.name}: filtypen '{path.suffix}' kendes ikke; brug en Excel-projektmappe "
             "(.xlsx, .xlsm) eller en CSV-fil.")
-    book, read = ahead.result() if ahead is not None else (open_workbook(path), {})
+    book, read = opened(path)
     sheet = find_sheet(book, BOOKINGS_SHEET)
     if sheet is None:
         names = list(book.sheet_names)

@@ -9,12 +9,10 @@ User errors print one Danish message on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import atexit
 import importlib
-import os
 import sys
-import threading
 
+from . import runtime
 from .errors import ItbudgetError, os_reason
 
 COMMANDS = ["validate", "templates", "issue", "projects", "consolidate", "invoices", "serve", "demo"]
@@ -44,11 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None, *, keep: list | None = None) -> int:
-    """Run one command; the exit code. ``keep``: see :func:`entry`."""
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.keep = keep
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
@@ -72,29 +69,8 @@ def main(argv: list[str] | None = None, *, keep: list | None = None) -> int:
 
 
 def entry() -> None:
-    """The ``itbudget`` program: :func:`main`, then exit without tearing the interpreter down.
-
-    A command that has finished leaves millions of objects (a year's bookings)
-    and pandas' modules behind; freeing them one by one before the process ends
-    took 0.1 s of a 2 s validation, for memory the operating system reclaims
-    anyway. So, once output is flushed and exit handlers have run (temporary
-    files, logging), the process ends at once; with another thread or a child
-    process still alive it ends the normal way, which waits for them.
-    """
-    # A command may put its large results here: they are never freed one object
-    # at a time (35 ms for 200,000 validated bookings), as the process ends next.
-    keep: list = []
-    code = main(keep=keep)
-    if threading.active_count() > 1 or ("multiprocessing" in sys.modules
-                                        and sys.modules["multiprocessing"].active_children()):
-        sys.exit(code)
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # the reader went away, or the stream was closed
-            pass
-    os._exit(code)
+    """The ``itbudget`` program: :func:`main`, then the process ends (see :mod:`itbudget.runtime`)."""
+    runtime.run_and_exit(main)
 
 
 if __name__ == "__main__":

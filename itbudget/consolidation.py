@@ -34,7 +34,7 @@ import pandas as pd
 from .allocation import id_order_key, largest_remainder, round_div
 from .bookings import FRAME_COLUMNS, concat, empty_frame, read_bookings
 from .errors import ItbudgetError, UnusableInput
-from .files import bulk_reading, shown_name, undecodable_name, usable_cores
+from .files import shown_name, undecodable_name, usable_cores
 from .invoices import InvoiceReport, check_invoices, report_dict
 from .master import MasterData, Settings, load_master
 from .parsing import clean_id, ore_to_kr_str
@@ -103,8 +103,7 @@ def read_source(path: Path | str) -> Source:
     kind = "CSV" if path.suffix.lower() == ".csv" else "projektmappe"
     file = shown_name(path.name)
     try:
-        with bulk_reading():
-            src = read_bookings(path)
+        src = read_bookings(path)
         version = holder = year = None
         if src.is_issued_workbook:
             kind = "aftaleholders projektmappe"

@@ -2,8 +2,9 @@
 
 The light half of :mod:`itbudget.reading`: nothing here imports NumPy or
 pandas, so a command can start reading its input on a background thread
-(:func:`read_ahead`) before the heavy imports run. python-calamine releases
-the GIL while it parses a sheet, so those imports then cost next to nothing.
+(:func:`itbudget.runtime.read_ahead`, handed over through :func:`opened`)
+before the heavy imports run. python-calamine releases the GIL while it parses
+a sheet, so those imports then cost next to nothing.
 
 Files are untrusted: sizes are capped and a zip part that would inflate beyond
 a sane limit is refused before anything is decompressed.
@@ -11,14 +12,12 @@ a sane limit is refused before anything is decompressed.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import os
 import re
-import threading
 import zipfile
 from pathlib import Path
+from typing import Callable
 
 from .errors import UnusableInput
 
@@ -164,23 +163,6 @@ def find_sheet(book, wanted: str) -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def bulk_reading():
-    """Pause the cyclic garbage collector while a sheet's cells become Python objects.
-
-    A 200,000-row sheet becomes millions of objects; the collector would scan the
-    growing heap again and again although rows and frames form no cycles. For
-    commands that run once and exit, not for the long-running server.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def usable_cores() -> int:
     """The cores this process may run on (``taskset``, containers), not all the machine has."""
     try:
@@ -189,57 +171,20 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-@contextlib.contextmanager
-def gc_frozen():
-    """Keep the objects that exist now out of garbage collection; new garbage is still collected.
+#: Workbooks already being read elsewhere (:func:`itbudget.runtime.read_ahead`), by path.
+_handed_over: dict[Path, Callable[[], tuple[object, dict]]] = {}
 
-    For writing outputs after a large read: each collection would otherwise
-    walk every booking again (about 15 % of writing the consolidation
-    workbook), and writing workbooks makes much cyclic garbage, so the collector
-    cannot simply stay paused. Left alone if the caller has frozen objects.
+
+def hand_over(path: Path | str, result: Callable[[], tuple[object, dict]]) -> None:
+    """Let the next :func:`opened` of ``path`` take ``result()`` instead of opening the file."""
+    _handed_over[Path(path).absolute()] = result
+
+
+def opened(path: Path) -> tuple[object, dict[str, tuple[list[list], int]]]:
+    """An open workbook and the sheets already read from it, ``(book, {sheet: (rows, first_row)})``.
+
+    Usually the file is opened here and nothing is read yet; a workbook handed
+    over by a read-ahead is taken from it (once), with its errors raised here.
     """
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-class ReadAhead:
-    """One workbook opened and one sheet read on a background thread.
-
-    :meth:`result` waits for it and returns ``(book, {sheet: (rows, first_row)})``;
-    the sheet is absent when the workbook has none by that name. An error in the
-    thread (a refused or unreadable file) is raised again by :meth:`result`, in
-    the caller's thread, as if the caller had opened the file itself.
-    """
-
-    def __init__(self, path: Path | str, sheet: str):
-        self.path = Path(path)
-        self.sheet = sheet
-        self._out: tuple | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="itbudget-read-ahead", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            book = open_workbook(self.path)
-            name = find_sheet(book, self.sheet)
-            self._out = (book, {name: sheet_rows(book, name, self.path.name)} if name else {})
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            self._error = exc
-
-    def result(self) -> tuple[object, dict[str, tuple[list[list], int]]]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._out
-
-
-def read_ahead(path: Path | str, sheet: str) -> ReadAhead | None:
-    """Start reading ``sheet`` of the workbook at ``path``; None for a file that is not a workbook."""
-    return ReadAhead(path, sheet) if Path(path).suffix.lower() in WORKBOOK_SUFFIXES else None
+    result = _handed_over.pop(Path(path).absolute(), None)
+    return result() if result is not None else (open_workbook(path), {})

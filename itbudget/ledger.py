@@ -1,15 +1,23 @@
 """The ledger: bookings joined once with master data, placed on budget lines.
 
-:func:`prepare` adds to a bookings frame everything the rules ask about: the
-holder of each cost centre, the account's financing and central line, which
-budget line covers the booking, and the running totals of lines and projects
-in the order DOMAIN.md defines (date, then source order). Rules then only
-compare columns. Inputs are never mutated; a new frame is returned.
+:func:`prepare` adds to a bookings frame everything the rules ask about, in
+four named derivations, each declaring the columns it adds (:data:`DERIVATIONS`):
+
+* placement: the holder of each cost centre, the account's terms, whether the
+  booking is in the budget year and can be placed on a line at all;
+* coverage: which budget line covers the booking (:func:`line_key`), what that
+  line may spend, its running total and the booking's shortfall;
+* projects: the project's approval day, running total and excess;
+* EAN routing: whether the EAN is valid and whose it is.
+
+Running totals follow DOMAIN.md's order (date, then source order). Rules then
+only compare declared columns. Inputs are never mutated; a new frame is returned.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -75,72 +83,92 @@ def _object_column(values: np.ndarray) -> pd.Series:
     return pd.Series(values, dtype=object, copy=False)
 
 
-def prepare(bookings: pd.DataFrame, master: MasterData, *, central_coverage: bool = True) -> Ledger:
-    """Join bookings with master data and compute coverage; returns a new :class:`Ledger`.
+def line_key(cost_centre: str, account: str) -> str:
+    """The key of a decentral budget line (cost centre, account), as the ledger's ``line`` column holds it."""
+    return f"D:{cost_centre}/{account}"
 
-    Every join is made once per distinct key (cost centre, account, pair, project,
-    EAN) and spread to the rows with one ``take``; the frame is built once at the end.
-    """
-    n = len(bookings)
-    col = {c: bookings[c].to_numpy() for c in bookings.columns}
-    cc = np.asarray(col["cost_centre"], dtype=object)
-    acct = np.asarray(col["account"], dtype=object)
+
+def central_line_key(line_id: str) -> str:
+    """The key of a central budget line, as the ledger's ``line`` column holds it."""
+    return "C:" + line_id
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A named step of :func:`prepare` and the columns it adds: ``{name: (dtype, meaning)}``."""
+
+    name: str
+    adds: dict[str, tuple[str, str]]
+    derive: Callable[["_Context"], dict[str, np.ndarray]]
+
+
+@dataclass
+class _Context:
+    """What the derivations share: the bookings' columns, factorised keys, and columns added so far."""
+
+    col: dict[str, np.ndarray]
+    master: MasterData
+    central_coverage: bool
+    cc_codes: np.ndarray
+    cc_uniq: np.ndarray
+    ac_codes: np.ndarray
+    ac_uniq: np.ndarray
+    accounts: list  # the account record of each distinct account (None: unknown)
+    days: np.ndarray
+    amount: np.ndarray
+    added: dict[str, np.ndarray]
+
+
+def _placement(x: _Context) -> dict[str, np.ndarray]:
     new: dict[str, np.ndarray] = {}
-
-    cc_codes, cc_uniq = factorize_values(cc)
-    cc_holder = master.holder_of_cost_centre
-    holder_u = [cc_holder.get(c) for c in cc_uniq]
-    cc_known_u = np.array([h is not None for h in holder_u] + [False], dtype=bool)
-    cc_known = cc_known_u[cc_codes]
+    cc_holder = x.master.holder_of_cost_centre
+    holder_u = [cc_holder.get(c) for c in x.cc_uniq]
+    cc_known = np.array([h is not None for h in holder_u] + [False], dtype=bool)[x.cc_codes]
     new["cc_known"] = cc_known
-    new["holder"] = _spread([h if h is not None else "" for h in holder_u], cc_codes, "")
-
-    accounts = master.account_by_id
-    ac_codes, ac_uniq = factorize_values(acct)
-    acc_u = [accounts.get(a) for a in ac_uniq]
-    known_u = np.array([a is not None for a in acc_u] + [False], dtype=bool)
-    known = known_u[ac_codes]
+    new["holder"] = _spread([h if h is not None else "" for h in holder_u], x.cc_codes, "")
+    acc_u, codes = x.accounts, x.ac_codes
+    known = np.array([a is not None for a in acc_u] + [False], dtype=bool)[codes]
     new["account_known"] = known
-    financing_u = [a.financing if a else "" for a in acc_u]
-    central_line_u = [a.central_line if a else "" for a in acc_u]
-    new["financing"] = _spread(financing_u, ac_codes, "")
-    new["central_line"] = _spread(central_line_u, ac_codes, "")
-    new["on_overrun"] = _spread([a.on_overrun if a else "stop" for a in acc_u], ac_codes, "stop")
-    new["contact"] = _spread([a.contact if a else "" for a in acc_u], ac_codes, "")
+    new["financing"] = _spread([a.financing if a else "" for a in acc_u], codes, "")
+    new["central_line"] = _spread([a.central_line if a else "" for a in acc_u], codes, "")
+    new["on_overrun"] = _spread([a.on_overrun if a else "stop" for a in acc_u], codes, "stop")
+    new["contact"] = _spread([a.contact if a else "" for a in acc_u], codes, "")
     new["requires_project"] = _spread([bool(a.requires_project) if a else False for a in acc_u],
-                                      ac_codes, False, bool)
-
-    year = master.year
-    date = col["date"]
-    date_ok = np.asarray(col["date_ok"], dtype=bool)
-    years = date.astype("datetime64[Y]").astype(np.int64) + 1970
-    in_year = date_ok & (years == year)
+                                      codes, False, bool)
+    date_ok = np.asarray(x.col["date_ok"], dtype=bool)
+    years = x.col["date"].astype("datetime64[Y]").astype(np.int64) + 1970
+    in_year = date_ok & (years == x.master.year)
     new["in_year"] = in_year
-    placeable = in_year & cc_known & known & np.asarray(col["amount_ok"], dtype=bool)
-    new["placeable"] = placeable
+    new["placeable"] = in_year & cc_known & known & np.asarray(x.col["amount_ok"], dtype=bool)
+    return new
 
+
+def _coverage(x: _Context) -> dict[str, np.ndarray]:
     # Which budget line covers each booking, and what that line may spend: all of
     # it depends on the (cost centre, account) pair only, so it is worked out per pair.
-    width = len(ac_uniq) + 1
-    pair_codes, pair_uniq = pd.factorize((cc_codes.astype(np.int64) + 1) * width + (ac_codes + 1))
+    new: dict[str, np.ndarray] = {}
+    master, placeable = x.master, x.added["placeable"]
+    width = len(x.ac_uniq) + 1
+    pair_codes, pair_uniq = pd.factorize((x.cc_codes.astype(np.int64) + 1) * width + (x.ac_codes + 1))
     p_cc, p_ac = pair_uniq // width - 1, pair_uniq % width - 1
     budgets = {(b.cost_centre, b.account): b.budget - b.commitments for b in master.budget_lines}
     central_avail = {c.id: c.budget - c.commitments for c in master.central_lines}
-    cc_name = list(cc_uniq) + [""]  # code -1 (a missing value) reads as ""
-    ac_name = list(ac_uniq) + [""]
+    cc_name = list(x.cc_uniq) + [""]  # code -1 (a missing value) reads as ""
+    ac_name = list(x.ac_uniq) + [""]
     has_budget_p, label_p, limit_p, central_p = [], [], [], []
     for i, j in zip(p_cc.tolist(), p_ac.tolist()):
         c, a = cc_name[i], ac_name[j]
-        is_central = j >= 0 and financing_u[j] == "central"
+        account = x.accounts[j] if j >= 0 else None
+        is_central = account is not None and account.financing == "central"
         budget = budgets.get((c, a))
         has = budget is not None and not is_central
         central_p.append(is_central)
         has_budget_p.append(has)
         if is_central:
-            label_p.append("C:" + central_line_u[j])
-            limit_p.append(central_avail.get(central_line_u[j], 0))
+            label_p.append(central_line_key(account.central_line))
+            limit_p.append(central_avail.get(account.central_line, 0))
         else:
-            label_p.append(f"D:{c}/{a}" if has else "")
+            label_p.append(line_key(c, a) if has else "")
             limit_p.append(budget if has else 0)
     central = np.array(central_p, dtype=bool)[pair_codes]
     new["has_budget_line"] = np.array(has_budget_p, dtype=bool)[pair_codes]
@@ -150,36 +178,107 @@ def prepare(bookings: pd.DataFrame, master: MasterData, *, central_coverage: boo
     new["line"] = np.where(placeable, line, "")
     limits = np.array(limit_p, dtype=np.int64)[pair_codes]
     new["line_limit"] = limits
-
-    days = date.astype("datetime64[D]").astype(np.int64)
-    amount = np.asarray(col["amount"], dtype=np.int64)
-    line_running = _running_total(line_ids_p[pair_codes], days, amount, on_line)
+    line_running = _running_total(line_ids_p[pair_codes], x.days, x.amount, on_line)
     new["line_running"] = line_running
-    short = _shortfall(amount, line_running, limits, on_line)
-    if not central_coverage:
+    short = _shortfall(x.amount, line_running, limits, on_line)
+    if not x.central_coverage:
         # One holder's workbook cannot see the others' use of a central line.
         short = np.where(central, 0, short)
     new["uncovered"] = short
+    return new
 
-    # Projects: every placeable booking naming a known project counts.
-    pr_codes, pr_uniq = factorize_values(np.asarray(col["project"], dtype=object))
-    projects = master.project_by_id
+
+#: The project form's three approvals: the record's field and the approver's Danish name.
+APPROVERS = (("approved_it", "IT"), ("approved_epo", "EPO"), ("approved_finance", "Økonomi"))
+
+
+def _projects(x: _Context) -> dict[str, np.ndarray]:
+    # Every placeable booking naming a known project counts toward its running total.
+    new: dict[str, np.ndarray] = {}
+    pr_codes, pr_uniq = factorize_values(np.asarray(x.col["project"], dtype=object))
+    projects = x.master.project_by_id
     approved = _spread([projects[p].approved_amount if p in projects else -1 for p in pr_uniq],
                        pr_codes, -1, np.int64)
+    # The day the last of the three approvals came (NaT: unknown, or not approved by all).
+    approved_on = np.full(len(pr_uniq) + 1, np.datetime64("NaT"), dtype="datetime64[D]")
+    for k, p in enumerate(pr_uniq):
+        form = projects.get(p)
+        days = [getattr(form, attr) for attr, _ in APPROVERS] if form is not None else [None]
+        if None not in days:
+            approved_on[k] = np.datetime64(max(days), "D")
     new["project_known"] = approved >= 0
-    on_project = placeable & (approved >= 0)
-    project_running = _running_total(pr_codes, days, amount, on_project)
+    new["project_approved_on"] = approved_on[pr_codes]
+    on_project = x.added["placeable"] & (approved >= 0)
+    project_running = _running_total(pr_codes, x.days, x.amount, on_project)
     new["project_running"] = project_running
     new["project_approved"] = np.maximum(approved, 0)
-    new["project_excess"] = _shortfall(amount, project_running, approved, on_project)
+    new["project_excess"] = _shortfall(x.amount, project_running, approved, on_project)
+    return new
 
-    ean_codes, ean_uniq = factorize_values(np.asarray(col["ean"], dtype=object))
-    new["ean_valid"] = _spread([is_ean(e) for e in ean_uniq], ean_codes, False, bool)
-    holder_of_ean = master.holder_of_ean
-    new["ean_holder"] = _spread([holder_of_ean.get(e, "") for e in ean_uniq], ean_codes, "")
 
+def _ean_routing(x: _Context) -> dict[str, np.ndarray]:
+    ean_codes, ean_uniq = factorize_values(np.asarray(x.col["ean"], dtype=object))
+    holder_of_ean = x.master.holder_of_ean
+    return {"ean_valid": _spread([is_ean(e) for e in ean_uniq], ean_codes, False, bool),
+            "ean_holder": _spread([holder_of_ean.get(e, "") for e in ean_uniq], ean_codes, "")}
+
+
+#: Every column :func:`prepare` adds, by the derivation that adds it, in order.
+DERIVATIONS: tuple[Derivation, ...] = (
+    Derivation("placement", {
+        "cc_known": ("bool", "the cost centre is known (in scope)"),
+        "holder": ("object", "the holder owning the cost centre ('' unknown)"),
+        "account_known": ("bool", "the account is in the IT chart of accounts"),
+        "financing": ("object", "the account's financing: decentral / central ('' unknown)"),
+        "central_line": ("object", "the central budget line Kontoplan names for the account"),
+        "on_overrun": ("object", "the account's Ved overskridelse: stop / advar"),
+        "contact": ("object", "the account's contact person in Økonomistaben"),
+        "requires_project": ("bool", "the account requires a project form"),
+        "in_year": ("bool", "the date parsed and lies in the budget year"),
+        "placeable": ("bool", "in the year, known cost centre and account, readable amount"),
+    }, _placement),
+    Derivation("coverage", {
+        "has_budget_line": ("bool", "a decentral Budget row exists for (cost centre, account)"),
+        "line": ("object", "the covering line's key (line_key / central_line_key), '' when unplaced"),
+        "line_limit": ("int64", "the line's budget less commitments, in øre"),
+        "line_running": ("int64", "the line's running total through this booking, in øre"),
+        "uncovered": ("int64", "this booking's shortfall on its line, in øre (ITB006)"),
+    }, _coverage),
+    Derivation("projects", {
+        "project_known": ("bool", "Projektnr names a project form in master data"),
+        "project_approved_on": ("datetime64[s]", "the day of the form's last approval (NaT: none)"),
+        "project_running": ("int64", "the project's running total through this booking, in øre"),
+        "project_approved": ("int64", "the project's approved amount, in øre (0 unknown)"),
+        "project_excess": ("int64", "this booking's part above the approved amount (ITB008)"),
+    }, _projects),
+    Derivation("ean routing", {
+        "ean_valid": ("bool", "the EAN has 13 digits and a valid GS1 check digit"),
+        "ean_holder": ("object", "the holder the EAN is registered to ('' none)"),
+    }, _ean_routing),
+)
+
+
+def prepare(bookings: pd.DataFrame, master: MasterData, *, central_coverage: bool = True) -> Ledger:
+    """Join bookings with master data through :data:`DERIVATIONS`; returns a new :class:`Ledger`.
+
+    Every join is made once per distinct key (cost centre, account, pair, project,
+    EAN) and spread to the rows with one ``take``; the frame is built once at the end.
+    """
+    n = len(bookings)
+    col = {c: bookings[c].to_numpy() for c in bookings.columns}
+    cc_codes, cc_uniq = factorize_values(np.asarray(col["cost_centre"], dtype=object))
+    ac_codes, ac_uniq = factorize_values(np.asarray(col["account"], dtype=object))
+    accounts = master.account_by_id
+    x = _Context(col, master, central_coverage, cc_codes, cc_uniq, ac_codes, ac_uniq,
+                 [accounts.get(a) for a in ac_uniq],
+                 col["date"].astype("datetime64[D]").astype(np.int64),
+                 np.asarray(col["amount"], dtype=np.int64), {})
+    for step in DERIVATIONS:
+        added = step.derive(x)
+        assert list(added) == list(step.adds), f"{step.name} adds undeclared or missing columns"
+        x.added.update(added)
     data = {c: bookings[c].reset_index(drop=True) for c in bookings.columns}
-    for name, values in new.items():
+    for name, values in x.added.items():
         data[name] = _object_column(values) if values.dtype == object else values
     frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
     return Ledger(frame=frame, master=master, central_coverage=central_coverage)

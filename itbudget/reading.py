@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from pandas._libs import lib
+from pandas.api.types import infer_dtype
 
 from .errors import UnusableInput
 from .files import (  # noqa: F401 - the reading API in one place
@@ -145,7 +145,7 @@ def build_table(file: str, sheet: str, data: list[list], first_row: int,
         text = np.flatnonzero(~empty)
         if text.size:
             values = sub[text]
-            kind = lib.infer_dtype(values, skipna=False)  # one C pass: is there text at all?
+            kind = infer_dtype(values, skipna=False)  # one C pass: is there text at all?
             if kind == "string":
                 empty[text] = np.fromiter(map(str.isspace, values), dtype=bool, count=text.size)
             elif "mixed" in kind or kind == "unknown-array":

@@ -17,7 +17,7 @@ import numpy as np
 from .bookings import OPTIONAL_HEADERS, REQUIRED_HEADERS, bookings_frame
 from .errors import UnusableInput
 from .master import MasterData
-from .parsing import clean_id, format_kr
+from .parsing import clean_id
 from .reading import HEADER_SCAN_ROWS, _locate_header, build_table
 from .rules import RULES
 from .validation import Validation, validate
@@ -26,7 +26,7 @@ OK = "OK"
 STATUS_HEADER = "Status"
 MESSAGE_HEADER = "Besked"
 _SEVERITY_DA = {"error": "Fejl", "warning": "Advarsel"}
-_TITLES = {r.code: r.title[0].lower() + r.title[1:] for r in RULES}
+_RULES = {r.code: r for r in RULES}
 
 
 def validate_rows(rows: Sequence[Sequence[object]], master: MasterData, *,
@@ -44,11 +44,8 @@ def validate_rows(rows: Sequence[Sequence[object]], master: MasterData, *,
 
 
 def _short_reason(rule: str, position: int, frame) -> str:
-    if rule == "ITB006":
-        return f"mangler {format_kr(int(frame['uncovered'].iat[position]))}"
-    if rule == "ITB008":
-        return f"projekt over godkendt beløb med {format_kr(int(frame['project_excess'].iat[position]))}"
-    return _TITLES.get(rule, "")
+    r = _RULES.get(rule)
+    return r.short_reason(frame, position) if r is not None else ""
 
 
 def row_statuses(result: Validation) -> list[str]:

@@ -17,8 +17,7 @@ import pandas as pd
 
 from .bookings import read_bookings
 from .errors import ItbudgetError, TemplateVersionError, UnusableInput
-from .files import ReadAhead
-from .ledger import Ledger, prepare
+from .ledger import Ledger, central_line_key, line_key, prepare
 from .master import READABLE_TEMPLATE_VERSIONS, MasterData, load_master, load_master_from_book
 from .rules import RULES
 
@@ -56,6 +55,20 @@ def empty_findings() -> pd.DataFrame:
                          for c in FINDING_COLUMNS})
 
 
+#: A severity column's values that lower a rule's severity to a warning (Kontoplan: Ved overskridelse).
+_WARNING_VALUES = ("advar",)
+
+
+def _severities(r, hits, frame: pd.DataFrame, pos: np.ndarray):
+    """Each hit's severity: the rule's own, per row, or read from its severity column."""
+    if hits.severities is not None:
+        return hits.severities
+    if r.severity_column is None:
+        return r.severity
+    values = frame[r.severity_column].to_numpy()[pos]
+    return np.where(np.isin(values, _WARNING_VALUES), "warning", r.severity)
+
+
 def run_rules(ledger: Ledger, rules=None) -> pd.DataFrame:
     """Run every rule and collect their hits as findings, ordered by source row."""
     f = ledger.frame
@@ -76,8 +89,7 @@ def run_rules(ledger: Ledger, rules=None) -> pd.DataFrame:
         parts.append(pd.DataFrame({
             "file": f["file"].to_numpy()[pos], "sheet": f["sheet"].to_numpy()[pos],
             "row": f["row"].to_numpy()[pos], "voucher": f["voucher"].to_numpy()[pos],
-            "rule": r.code,
-            "severity": hits.severities if hits.severities is not None else r.severity,
+            "rule": r.code, "severity": _severities(r, hits, f, pos),
             "message": list(hits.messages), "position": pos}))
     if not parts:
         return empty_findings()
@@ -101,13 +113,13 @@ def line_status(ledger: Ledger) -> pd.DataFrame:
     cc_holder = m.holder_of_cost_centre
     rows = []
     for b in m.budget_lines:
-        key = f"D:{b.cost_centre}/{b.account}"
+        key = line_key(b.cost_centre, b.account)
         used = int(booked.get(key, 0))
         rows.append((cc_holder.get(b.cost_centre, ""), b.cost_centre, b.account, "", b.budget,
                      b.commitments, used, b.budget - b.commitments - used, int(uncovered.get(key, 0))))
     if ledger.central_coverage:
         for c in m.central_lines:
-            key = f"C:{c.id}"
+            key = central_line_key(c.id)
             used = int(booked.get(key, 0))
             rows.append(("", "", "", c.id, c.budget, c.commitments, used,
                          c.budget - c.commitments - used, int(uncovered.get(key, 0))))
@@ -140,29 +152,25 @@ def check_template_version(master: MasterData, file: str) -> None:
             f"af itbudget ikke kan læse (kan læse: {', '.join(map(str, sorted(READABLE_TEMPLATE_VERSIONS)))}). {hint}")
 
 
-def validate_file(path: Path | str, master_path: Path | str | None = None, *,
-                  ahead: ReadAhead | None = None) -> Validation:
+def validate_file(path: Path | str, master_path: Path | str | None = None) -> Validation:
     """Validate one bookings file: an issued workbook, or a bare workbook/CSV plus master data.
 
     An issued budget-holder workbook carries its holder's master data; then the
     holder's own lines are checked and central lines are left to consolidation.
-    ``ahead``: the file already being read on a background thread (see
-    :func:`itbudget.files.read_ahead`).
     """
     path = Path(path)
     master = master_error = None
-    if master_path is not None and ahead is not None:
-        # Read the master data while the bookings are still being parsed; a
-        # problem with the bookings file is still reported first.
+    if master_path is not None:
+        # Master data first (while a read-ahead may still parse the bookings);
+        # a problem with the bookings file is still reported first.
         try:
             master = load_master(master_path)
         except ItbudgetError as exc:
             master_error = exc
-    source = read_bookings(path, ahead)
+    source = read_bookings(path)
     if master_error is not None:
         raise master_error
     if master_path is not None:
-        master = master or load_master(master_path)
         central = True
         if source.is_issued_workbook:
             embedded = load_master_from_book(source.book, path.name)

@@ -87,8 +87,11 @@ def test_any_cells_in_a_real_workbook_read_and_validate(body):
         path = write_workbook(Path(tmp) / "fuzz.xlsx", {"Bogføringer": [HEADERS] + body})
         try:
             source = read_bookings(path)
-        except UnusableInput:
-            return  # e.g. a text cell that looks like a header row
+        except UnusableInput as exc:
+            # Only a refusal of the file as a whole, named, in Danish; e.g. a
+            # text cell that looks like a header row, above the real one.
+            assert str(exc).startswith("fuzz.xlsx") and "Traceback" not in str(exc), exc
+            return
         check_validation(source.frame, set(range(2, len(body) + 2)))
 
 

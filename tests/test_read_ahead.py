@@ -1,4 +1,4 @@
-"""The bookings sheet read on a background thread (itbudget.files.read_ahead).
+"""The bookings sheet read on a background thread (itbudget.runtime.read_ahead).
 
 The read-ahead must change nothing but the time: the same result, the same
 Danish message for a bad file (raised in the caller's thread), and the same
@@ -17,7 +17,7 @@ import pytest
 from conftest import booking, small_master_sheets, write_workbook
 
 from itbudget.errors import UnusableInput
-from itbudget.files import bulk_reading, read_ahead
+from itbudget.runtime import bulk_reading, read_ahead
 from itbudget.report import validation_dict
 from itbudget.validation import validate_file
 
@@ -32,33 +32,34 @@ def _bookings(tmp_path):
 def test_result_is_the_same_with_and_without_read_ahead(tmp_path, master_file):
     book = _bookings(tmp_path)
     plain = validation_dict(validate_file(book, master_file))
-    ahead = read_ahead(book, "Bogføringer")
-    assert ahead is not None
-    fast = validation_dict(validate_file(book, master_file, ahead=ahead))
+    assert read_ahead(book, "Bogføringer") is not None
+    fast = validation_dict(validate_file(book, master_file))
     assert fast == plain
     assert plain["findings"], "the fixture must produce findings, or the comparison proves little"
 
 
 def test_read_ahead_result_is_used_not_read_again(tmp_path, master_file, monkeypatch):
     book = _bookings(tmp_path)
-    ahead = read_ahead(book, "Bogføringer")
-    ahead.result()
-    import itbudget.bookings as bookings
+    read_ahead(book, "Bogføringer").result()
+    import itbudget.files as files
 
     def no_second_read(*a, **k):
         raise AssertionError("the sheet was read a second time")
 
-    monkeypatch.setattr(bookings, "open_workbook", no_second_read)
-    monkeypatch.setattr(bookings, "sheet_rows", no_second_read)
-    assert validate_file(book, master_file, ahead=ahead).rows == 31
+    monkeypatch.setattr(files, "open_workbook", no_second_read)
+    monkeypatch.setattr(files, "sheet_rows", no_second_read)
+    assert validate_file(book, master_file).rows == 31
+    # Handed over once: the next read opens the file again.
+    with pytest.raises(AssertionError, match="read a second time"):
+        validate_file(book, master_file)
 
 
-def test_an_error_in_the_thread_is_raised_in_the_caller(tmp_path):
+def test_an_error_in_the_thread_is_raised_in_the_caller(tmp_path, master_file):
     bad = tmp_path / "bogf.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
-    ahead = read_ahead(bad, "Bogføringer")
+    read_ahead(bad, "Bogføringer")
     with pytest.raises(UnusableInput, match="bogf.xlsx: projektmappen er beskadiget"):
-        ahead.result()
+        validate_file(bad, master_file)
 
 
 def test_csv_is_not_read_ahead(tmp_path):
@@ -69,9 +70,14 @@ def test_bookings_problem_is_still_reported_before_a_master_problem(tmp_path):
     bad_master = write_workbook(tmp_path / "stamdata.xlsx",
                                 small_master_sheets(Kontoplan=[["Konto", "Navn"], ["2210", "x"]]))
     missing = tmp_path / "findes_ikke.xlsx"
-    for ahead in (None, read_ahead(missing, "Bogføringer")):
+    for ahead in (False, True):
+        if ahead:
+            read_ahead(missing, "Bogføringer")
         with pytest.raises(UnusableInput, match="findes_ikke.xlsx: filen findes ikke"):
-            validate_file(missing, bad_master, ahead=ahead)
+            validate_file(missing, bad_master)
+    proc = subprocess.run([sys.executable, "-m", "itbudget.cli", "validate", str(missing), "--master",
+                           str(bad_master)], capture_output=True, text=True)
+    assert proc.returncode == 2 and "findes_ikke.xlsx: filen findes ikke" in proc.stderr
 
 
 def test_cli_reports_a_bad_workbook_in_danish_through_the_read_ahead(tmp_path, master_file):

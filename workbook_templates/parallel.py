@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Callable
 
 from itbudget.errors import ItbudgetError, UnusableInput
-from itbudget.files import gc_frozen, usable_cores
+from itbudget.files import usable_cores
+from itbudget.runtime import gc_frozen
 
 #: ``writer(shared, job) -> None``: writes the file ``job[-1]`` (a Path); raises ItbudgetError.
 Writer = Callable[[object, tuple], None]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UnusableInput
-from ..files import bulk_reading, gc_frozen
+from ..runtime import bulk_reading, gc_frozen, keep_until_exit
 
 if TYPE_CHECKING:
     from ..consolidation import Consolidation
@@ -131,6 +131,5 @@ def run(args) -> int:
         else:
             out = summary_text(c, str(directory), written)
     sys.stdout.write(out)
-    if getattr(args, "keep", None) is not None:  # the program ends next (cli.entry): nothing to free
-        args.keep.append(c)
+    keep_until_exit(c)
     return c.exit_code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..files import bulk_reading, read_ahead
+from ..runtime import bulk_reading, keep_until_exit, read_ahead
 
 
 def register(sub) -> None:
@@ -23,16 +23,14 @@ def run(args) -> int:
     with bulk_reading():
         # The workbook is parsed on a second core while pandas and the rules are imported.
         # (The sheet's name is bookings.BOOKINGS_SHEET; that module would import pandas first.)
-        ahead = read_ahead(args.bookings, "Bogføringer")
+        read_ahead(args.bookings, "Bogføringer")
         from ..report import exit_code, validation_json, validation_text
         from ..validation import validate_file
 
-        result = validate_file(args.bookings, args.master, ahead=ahead)
-        del ahead
+        result = validate_file(args.bookings, args.master)
         # Rendered with the collector still paused: the report is many small
         # objects, and each collection would walk the bookings again.
         out = validation_json(result) if args.format == "json" else validation_text(result)
     sys.stdout.write(out)
-    if getattr(args, "keep", None) is not None:  # the program ends next (cli.entry): no need to free the bookings
-        args.keep.append(result)
+    keep_until_exit(result)
     return exit_code(result)

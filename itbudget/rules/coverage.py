@@ -9,13 +9,13 @@ from ..parsing import format_kr
 from . import Hits, contact_hint, rule
 
 
-@rule("ITB006", "error", "Ikke budgetmæssig dækning")
+@rule("ITB006", "error", "Ikke budgetmæssig dækning", severity_column="on_overrun",
+      short=lambda f, i: f"mangler {format_kr(int(f['uncovered'].iat[i]))}")
 def not_covered(ledger: Ledger) -> Hits:
     f = ledger.frame
     pos = np.flatnonzero(f["uncovered"].to_numpy() > 0)
     cols = {c: f[c].to_numpy()[pos] for c in ("financing", "central_line", "cost_centre", "account",
-                                              "uncovered", "line_limit", "line_running", "contact",
-                                              "on_overrun")}
+                                              "uncovered", "line_limit", "line_running", "contact")}
     msgs = []
     for k in range(pos.size):
         if cols["financing"][k] == "central":
@@ -26,5 +26,4 @@ def not_covered(ledger: Ledger) -> Hits:
             f"Mangler {format_kr(cols['uncovered'][k])} i dækning på {name}: "
             f"{format_kr(cols['line_limit'][k])} til rådighed, {format_kr(cols['line_running'][k])} "
             f"bogført til og med denne række.{contact_hint(cols['contact'][k])}")
-    sev = np.where(cols["on_overrun"] == "advar", "warning", "error")
-    return Hits(pos, msgs, sev)
+    return Hits(pos, msgs)

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ledger import Ledger
-from ..parsing import factorize_values, format_date, format_kr
+from ..ledger import APPROVERS, Ledger
+from ..parsing import format_date, format_kr
 from . import Hits, contact_hint, rule
 
-_APPROVERS = (("approved_it", "IT"), ("approved_epo", "EPO"), ("approved_finance", "Økonomi"))
+
+
+def _approval_problem(form, day) -> str | None:
+    """What keeps a known project's form from covering a booking of ``day`` (None: nothing)."""
+    missing = [who for attr, who in APPROVERS if getattr(form, attr) is None]
+    if missing:
+        return f"mangler godkendelse fra {' og '.join(missing)}"
+    late = [f"{who} ({format_date(getattr(form, attr))})" for attr, who in APPROVERS
+            if day is not None and getattr(form, attr) > day]
+    if late:
+        return (f"var ikke godkendt på bogføringsdatoen {format_date(day)}: "
+                f"godkendt senere af {', '.join(late)}")
+    return None
 
 
 @rule("ITB007", "error", "Projektskema mangler eller er ikke godkendt")
@@ -17,49 +29,30 @@ def project_form(ledger: Ledger) -> Hits:
     projects = ledger.master.project_by_id
     project = f["project"].to_numpy(dtype=object)
     named = project != ""
-    # Per distinct project: the day its last approval came (NaT: unknown or not fully approved).
-    codes, uniques = factorize_values(project)
-    approved_on = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[D]")
-    for k, p in enumerate(uniques):
-        form = projects.get(p)
-        days = [getattr(form, attr) for attr, _ in _APPROVERS] if form is not None else [None]
-        if None not in days:
-            approved_on[k] = np.datetime64(max(days), "D")
-    approved = approved_on[codes]
+    approved = f["project_approved_on"].to_numpy()
     # Only a booking on a fully approved project dated on or after the approval is fine.
     booked_on = f["date"].to_numpy().astype("datetime64[D]")
-    fine = named & ~np.isnat(approved) & (~f["date_ok"].to_numpy() | (booked_on >= approved))
-    needs = (f["requires_project"].to_numpy() | named) & ~fine
-    pos_all = np.flatnonzero(needs)
-    pos, msgs = [], []
-    sub = f.iloc[pos_all]
-    for i, r in zip(pos_all, sub.itertuples(index=False)):
-        hint = contact_hint(r.contact)
-        if r.project == "":
-            msg = (f"Konto {r.account} kræver et godkendt projektskema, men Projektnr er tomt. "
-                   f"Ingen nye IT-tiltag uden godkendt projektskema.{hint}")
-        elif r.project not in projects:
-            msg = f"Projektskema '{r.project}' findes ikke.{hint}"
+    date_ok = f["date_ok"].to_numpy()
+    fine = named & ~np.isnat(approved) & (~date_ok | (booked_on >= approved))
+    pos = np.flatnonzero((f["requires_project"].to_numpy() | named) & ~fine)
+    msgs = []
+    for i, p, a, k in zip(pos.tolist(), project[pos], f["account"].to_numpy()[pos],
+                          f["contact"].to_numpy()[pos]):
+        hint = contact_hint(k)
+        if p == "":
+            msgs.append(f"Konto {a} kræver et godkendt projektskema, men Projektnr er tomt. "
+                        f"Ingen nye IT-tiltag uden godkendt projektskema.{hint}")
+        elif p not in projects:
+            msgs.append(f"Projektskema '{p}' findes ikke.{hint}")
         else:
-            form = projects[r.project]
-            missing = [who for attr, who in _APPROVERS if getattr(form, attr) is None]
-            day = r.date.date() if r.date_ok else None
-            late = [f"{who} ({format_date(getattr(form, attr))})" for attr, who in _APPROVERS
-                    if getattr(form, attr) is not None and day is not None and getattr(form, attr) > day]
-            if missing:
-                msg = (f"Projektskema {r.project} mangler godkendelse fra "
-                       f"{' og '.join(missing)}.{hint}")
-            elif late:
-                msg = (f"Projektskema {r.project} var ikke godkendt på bogføringsdatoen "
-                       f"{format_date(day)}: godkendt senere af {', '.join(late)}.{hint}")
-            else:
-                continue
-        pos.append(i)
-        msgs.append(msg)
-    return Hits(np.asarray(pos, dtype=np.int64), msgs)
+            # Not fine: some approval is missing, or came after this booking's date.
+            day = booked_on[i].item() if date_ok[i] else None
+            msgs.append(f"Projektskema {p} {_approval_problem(projects[p], day)}.{hint}")
+    return Hits(pos, msgs)
 
 
-@rule("ITB008", "error", "Projektets forbrug over godkendt beløb")
+@rule("ITB008", "error", "Projektets forbrug over godkendt beløb",
+      short=lambda f, i: f"projekt over godkendt beløb med {format_kr(int(f['project_excess'].iat[i]))}")
 def project_over_amount(ledger: Ledger) -> Hits:
     f = ledger.frame
     pos = np.flatnonzero(f["project_excess"].to_numpy() > 0)

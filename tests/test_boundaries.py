@@ -1,0 +1,117 @@
+"""The layers: the core runs anywhere, and process tuning stays at the command-line edge.
+
+The core is every module of ``itbudget/`` except the command-line edge:
+``itbudget/cli.py``, ``itbudget/commands/`` and ``itbudget/runtime.py`` (GC
+pauses, read-ahead, fast exit). The core never imports the Excel adapters
+(``addin``, ``udfs``), the workbook builders (``workbook_templates``), xlwings,
+the web server (``fastapi``, ``uvicorn``) or the terminal UI (``rich``), nor
+the edge itself; its public functions take no tuning parameters.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "itbudget"
+EDGE = {"itbudget.cli", "itbudget.runtime"}
+FORBIDDEN = {"addin", "udfs", "workbook_templates", "xlwings", "fastapi", "uvicorn", "rich"}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def core_modules() -> list[str]:
+    names = [_module_name(p) for p in sorted(PACKAGE.rglob("*.py"))]
+    return [n for n in names if n not in EDGE and not n.startswith("itbudget.commands")]
+
+
+def _imports(path: Path, module: str) -> set[str]:
+    """Every module a file imports, relative imports resolved, at any depth of the file."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            out.add(base)
+            out.update(f"{base}.{a.name}" for a in node.names)
+    return out
+
+
+def _is_forbidden(name: str) -> bool:
+    return (name.split(".")[0] in FORBIDDEN or name in EDGE or name.startswith("itbudget.commands"))
+
+
+def test_the_core_is_most_of_the_package():
+    core = core_modules()
+    for name in ("itbudget.ledger", "itbudget.rules", "itbudget.validation", "itbudget.consolidation",
+                 "itbudget.files", "itbudget.invoices"):
+        assert name in core
+    assert not EDGE & set(core)
+
+
+def _core_imports_where(forbidden) -> dict[str, list[str]]:
+    """Per core module, the modules it imports that ``forbidden`` refuses."""
+    core = set(core_modules())
+    offending = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module_name(path)
+        bad = sorted(n for n in _imports(path, module) if forbidden(n)) if module in core else []
+        if bad:
+            offending[module] = bad
+    return offending
+
+
+def test_no_core_source_imports_an_adapter_a_server_or_the_edge():
+    assert _core_imports_where(_is_forbidden) == {}
+
+
+def test_importing_the_whole_core_loads_no_adapter_server_or_edge():
+    code = ("import importlib, sys\n"
+            f"for m in {core_modules()!r}: importlib.import_module(m)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            f"{sorted(FORBIDDEN)!r} or m in {sorted(EDGE)!r} or m.startswith('itbudget.commands')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=PACKAGE.parent, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("module", ["itbudget.validation", "itbudget.bookings", "itbudget.consolidation",
+                                    "itbudget.ledger", "itbudget.statuses", "itbudget.cli"])
+def test_public_functions_take_no_tuning_parameters(module):
+    """A read-ahead thread, a list of results to keep, a GC switch: none is part of an API."""
+    mod = importlib.import_module(module)
+    tuning = {"ahead", "keep", "gc", "read_ahead"}
+    found = {}
+    for name, fn in vars(mod).items():
+        if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module:
+            continue
+        hit = tuning & set(inspect.signature(fn).parameters)
+        if hit:
+            found[name] = sorted(hit)
+    assert found == {}
+
+
+def test_the_core_uses_no_private_pandas_and_no_process_switches():
+    """No ``pandas._libs`` (it changes without notice); GC and exit tuning is the edge's (runtime).
+
+    The one exception: pandas' object hash table, which reuses Python's cached
+    string hashes where no public API does (figures in parsing.factorize_values).
+    """
+    allowed = {"pandas._libs", "pandas._libs.hashtable"}
+    found = _core_imports_where(lambda n: n.startswith("pandas._") or n.split(".")[0] in ("gc", "atexit"))
+    assert found == {"itbudget.parsing": sorted(allowed), "itbudget.rules.duplicates": sorted(allowed)}
