@@ -167,9 +167,11 @@ else:
     def client():
         from addin.gate import AccessSettings
         from addin.server import build_app
+        from officejs import LOOPBACK
 
         # No server master: the workbook's own master ranges are passed, as taught.
-        return TestClient(build_app(None, AccessSettings.dev()), raise_server_exceptions=False)
+        return TestClient(build_app(None, AccessSettings.dev()), raise_server_exceptions=False,
+                          **LOOPBACK)
 
     @pytest.mark.parametrize("empty", ENCODINGS.values(), ids=ENCODINGS.keys())
     def test_valider_over_http_gives_the_cli_statuses(client, holder, empty):
