@@ -118,6 +118,7 @@ def build_app(master: str | os.PathLike | None = None, access=None, **folders):
     refuses to start without an authentication mode); ``folders`` are
     ``returns``, ``output`` and ``lists`` for the ``Konsolider`` script.
     """
+    from . import manifest, taskpane_text
     from .gate import AccessSettings, Gate, arity
 
     configure_environment(master, **folders)
@@ -152,6 +153,8 @@ def build_app(master: str | os.PathLike | None = None, access=None, **folders):
     app.add_exception_handler(AccessDenied, _on_access_denied)
     app.add_exception_handler(XlwingsError, _on_user_error)
     app.add_exception_handler(Exception, _on_bug)
+    manifest.install(app)  # our manifest, ahead of xlwings Server's generic one
+    taskpane_text.install()  # the pane's frame (fallback text, title) in Danish
     return Gate(app, settings, functions={f.__name__: arity(f) for f in udfs.FUNCTIONS},
                 scripts={s.__xlscript__["name"] for s in scripts.SCRIPTS})
 
