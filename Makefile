@@ -8,7 +8,7 @@ DEMO_DIR ?= demo_output
 # xlwings Server is free for noncommercial use only; see README ("Licenser").
 export XLWINGS_LICENSE_KEY ?= noncommercial
 
-.PHONY: demo test bench clean
+.PHONY: demo test js-test dist bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,23 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/itbudget demo $(DEMO_DIR)
 
-test: $(STAMP)
+test: js-test $(STAMP)
 	$(BIN)/python -m pytest
+
+# The add-in's own JavaScript (addin/static/js): node:test with office-addin-mock.
+js-test: node_modules/.package-lock.json
+	node --test tests/js/
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# A wheel of itbudget in dist/ (docs/addin.md: installing it on a PC or a server).
+dist: $(STAMP)
+	rm -rf build
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation --wheel-dir dist .
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .hypothesis build dist *.egg-info node_modules
