@@ -5,6 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo_output
+DIST_DIR ?= dist
 # xlwings Server is free for noncommercial use only; see README ("Licenser").
 export XLWINGS_LICENSE_KEY ?= noncommercial
 
@@ -32,7 +33,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 # A wheel of itbudget in dist/ (docs/addin.md: installing it on a PC or a server).
 dist: $(STAMP)
 	rm -rf build
-	$(BIN)/python -m pip wheel --no-deps --no-build-isolation --wheel-dir dist .
+	$(BIN)/python -m pip wheel --no-deps --wheel-dir $(DIST_DIR) .
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
