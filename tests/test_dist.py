@@ -26,3 +26,25 @@ def test_make_dist_builds_a_wheel_with_the_addin_files(tmp_path):
         assert part in names, part
     entry = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "itbudget = itbudget.cli:entry" in zipfile.ZipFile(wheels[0]).read(entry).decode()
+
+
+def test_docs_install_from_the_wheel_not_from_an_index():
+    import re
+
+    for doc in ("README.md", "docs/addin.md"):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        # `pip install itbudget` / `pip install 'itbudget[server]'` would need a package index.
+        assert not re.search(r"pip install '?itbudget(\[server\])?'?(\s|$)", text), doc
+        assert "make dist" in text, doc
+
+
+def test_windows_section_is_numbered_steps_with_the_gpo_macro_policy():
+    text = (ROOT / "docs" / "addin.md").read_text(encoding="utf-8")
+    section = text.split("## Classic desktop Excel (Windows)", 1)[1].split("\n## ", 1)[0]
+    import re
+
+    steps = [int(n) for n in re.findall(r"^(\d+)\. ", section, flags=re.M)]
+    assert steps == list(range(1, len(steps) + 1)) and len(steps) >= 6
+    for needle in ("Group Policy", "VBA Macro Notification Settings", "Trusted Locations",
+                   "Trust access to Visual Basic Project", ".xlsm", "Import Functions"):
+        assert needle in section, needle
