@@ -26,6 +26,7 @@ from itbudget.master import TEMPLATE_VERSION, Holder, MasterData
 from itbudget.writing import atomic_path
 
 from . import parallel, styles
+from .macro_workbook import macro_file_name, make_macro_enabled
 from .stamdata import MASTER_COLUMNS, contract_sheet, guide_sheet, kr_value, master_to_rows
 
 #: Rows of bookings the table, drop-downs and checks are laid out for (below the header).
@@ -274,14 +275,16 @@ def holder_master(master: MasterData, holder_id: str, master_date: str = "") -> 
 
 
 def write_holder_workbook(master: MasterData, holder_id: str, path: Path | str, *,
-                          master_date: str = "") -> Path:
-    """Write one budget-holder workbook for ``holder_id``, atomically."""
+                          master_date: str = "", macros: bool = False) -> Path:
+    """Write one budget-holder workbook for ``holder_id``, atomically (``macros``: the ``.xlsm``)."""
     if holder_id not in master.holder_by_id:
         raise UnusableInput(f"aftaleholder '{holder_id}' findes ikke i stamdata.")
     part = holder_master(master, holder_id, master_date)
     holder = master.holder_by_id[holder_id]
     title = f"{holder.id} {holder.name} – IT-budget {part.year}"
     wb = build_holder_workbook(master_to_rows(part), part, title)
+    if macros:
+        make_macro_enabled(wb)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)
@@ -312,7 +315,8 @@ PARALLEL_MIN = {"fork": 6, "spawn": 100, "forkserver": 100}
 
 
 def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] | None = None, *,
-                    master_date: str = "", workers: int | None = None) -> list[Path]:
+                    master_date: str = "", workers: int | None = None,
+                    macros: bool = False) -> list[Path]:
     """Issue one workbook per holder (all, or the ids given) into ``outdir``.
 
     Many workbooks are written by worker processes (``workers``, default: every
@@ -331,6 +335,8 @@ def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] |
     if unknown:
         raise UnusableInput(f"aftaleholder {', '.join(unknown)} findes ikke i stamdata.")
     files = [(hid, holder_file_name(master.holder_by_id[hid])) for hid in wanted]
+    if macros:
+        files = [(hid, macro_file_name(name)) for hid, name in files]
     taken: dict[str, str] = {}
     for hid, name in files:
         if name.casefold() in taken:
@@ -340,15 +346,15 @@ def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] |
         taken[name.casefold()] = hid
     outdir.mkdir(parents=True, exist_ok=True)
     jobs = [(hid, outdir / name) for hid, name in files]
-    return parallel.write_all(_write_job, (master, master_date), jobs, workers=workers,
+    return parallel.write_all(_write_job, (master, master_date, macros), jobs, workers=workers,
                               min_jobs=PARALLEL_MIN, crashed=_crashed)
 
 
-def _write_job(shared: tuple[MasterData, str], job: tuple[str, Path]) -> None:
+def _write_job(shared: tuple[MasterData, str, bool], job: tuple[str, Path]) -> None:
     """One workbook (in a worker or in this process); a file-system failure as a Danish message."""
-    (master, master_date), (holder_id, path) = shared, job
+    (master, master_date, macros), (holder_id, path) = shared, job
     try:
-        write_holder_workbook(master, holder_id, path, master_date=master_date)
+        write_holder_workbook(master, holder_id, path, master_date=master_date, macros=macros)
     except OSError as exc:
         raise UnusableInput(f"{path}: projektmappen til aftaleholder {holder_id} kunne ikke "
                             f"skrives ({os_reason(exc)}).") from exc

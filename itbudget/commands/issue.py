@@ -17,6 +17,9 @@ def register(sub) -> None:
     p.add_argument("outdir", metavar="MAPPE", help="mappen projektmapperne skrives til (oprettes)")
     p.add_argument("--aftaleholder", action="append", dest="holders", metavar="ID",
                    help="udsend kun til denne aftaleholder (kan gentages)")
+    p.add_argument("--xlsm", action="store_true",
+                   help="udsend makroaktiverede projektmapper (.xlsm) med knapperne Valider og Opdater "
+                        "til klassisk Excel på Windows i stedet for .xlsx")
     p.set_defaults(run=run)
 
 
@@ -34,7 +37,7 @@ def run(args) -> int:
     # The master data's own date if it has one, else when the file was last saved.
     stamp = master.settings.master_date or dt.date.fromtimestamp(
         stamdata.stat().st_mtime).strftime("%d-%m-%Y")
-    paths = issue_workbooks(master, outdir, args.holders, master_date=stamp)
+    paths = issue_workbooks(master, outdir, args.holders, master_date=stamp, macros=args.xlsm)
     for path in paths:
         print(f"Skrevet: {path}")
     print(f"{len(paths)} projektmapper udsendt til {outdir} (stamdata af {stamp}).")
