@@ -24,7 +24,7 @@ import pytest
 from oletools.olevba import VBA_Parser, decompress_stream
 
 from conftest import small_master_sheets
-from libreoffice import convert
+from libreoffice import convert, fill_bookings
 from test_issue_roundtrip import ROWS, findings
 from workbook_templates.holder_workbook import XLWINGS_CONF
 from workbook_templates.macro_workbook import MACROS, MODULE_NAME, VML_PATH
@@ -178,16 +178,7 @@ def test_otherwise_the_same_workbook_as_the_xlsx(issued):
 
 def fill_keeping_vba(source: Path, rows: list[list], target: Path) -> Path:
     """Type bookings into the .xlsm with openpyxl, keeping its VBA (a holder's save)."""
-    wb = openpyxl.load_workbook(source, keep_vba=True)
-    ws = wb["Bogføringer"]
-    for i, row in enumerate(rows, start=2):
-        for j, value in enumerate(row, start=1):
-            if value is not None and value != "":
-                ws.cell(row=i, column=j, value=value)
-                if isinstance(value, str):
-                    ws.cell(row=i, column=j).data_type = "s"
-    wb.save(target)
-    return target
+    return fill_bookings(source, rows, target, keep_vba=True)
 
 
 def test_openpyxl_keep_vba_round_trip_keeps_project_and_buttons(issued, tmp_path):
@@ -201,8 +192,6 @@ def test_openpyxl_keep_vba_round_trip_keeps_project_and_buttons(issued, tmp_path
 
 
 def test_validate_gives_the_same_findings_for_xlsm_and_xlsx(issued, tmp_path):
-    from libreoffice import fill_bookings
-
     _, xlsx, xlsm = issued
     plain = fill_bookings(first(xlsx), ROWS, tmp_path / "H1.xlsx")
     macro = fill_keeping_vba(first(xlsm), ROWS, tmp_path / "H1.xlsm")
@@ -251,3 +240,11 @@ def test_libreoffice_renders_the_buttons_beside_the_table(issued, tmp_path, requ
     valider = next(i for i, line in enumerate(lines) if "Valider" in line)
     assert valider > lines.index(header_line)
     assert lines[valider].index("Valider") > header_line.index("Besked")
+
+
+def test_windows_steps_use_the_issued_xlsm_not_buttons_by_hand():
+    text = (Path(__file__).parent.parent / "docs" / "addin.md").read_text(encoding="utf-8")
+    section = text.split("## Classic desktop Excel (Windows)", 1)[1].split("\n## ", 1)[0]
+    assert "itbudget issue Stamdata.xlsx udsendt --xlsm" in section
+    assert "Developer > Insert > Button" not in section and "Save As" not in section
+    assert "Macro policy for the `.xlsm`" in section
