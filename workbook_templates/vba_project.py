@@ -73,8 +73,13 @@ def compress(data: bytes) -> bytes:
     return bytes(out)
 
 
+#: Earlier positions with the same three bytes tried for a match, most recent first.
+_CANDIDATES = 32
+
+
 def _compress_chunk(chunk: bytes) -> bytes:
     out = bytearray()
+    seen: dict[bytes, list[int]] = {}  # three bytes -> the positions they start at
     pos = 0
     while pos < len(chunk):
         flag_at = len(out)
@@ -86,20 +91,26 @@ def _compress_chunk(chunk: bytes) -> bytes:
             bit_count = max((pos - 1).bit_length(), 4) if pos else 4
             max_length = (0xFFFF >> bit_count) + 3
             best_len, best_off = 0, 0
-            for cand in range(pos - 1, max(-1, pos - (1 << bit_count) - 1), -1):
+            for cand in reversed(seen.get(chunk[pos:pos + 3], [])[-_CANDIDATES:]):
+                if pos - cand > 1 << bit_count:
+                    break
                 n = 0
                 while n < max_length and pos + n < len(chunk) and chunk[cand + n] == chunk[pos + n]:
                     n += 1
                 if n > best_len:
                     best_len, best_off = n, pos - cand
-            if best_len >= 3:
+                    if n == max_length:
+                        break
+            step = best_len if best_len >= 3 else 1
+            if step > 1:
                 token = ((best_off - 1) << (16 - bit_count)) | (best_len - 3)
                 out += struct.pack("<H", token)
                 out[flag_at] |= 1 << bit
-                pos += best_len
             else:
                 out.append(chunk[pos])
-                pos += 1
+            for p in range(pos, pos + step):
+                seen.setdefault(chunk[p:p + 3], []).append(p)
+            pos += step
     return bytes(out)
 
 
