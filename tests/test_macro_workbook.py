@@ -248,3 +248,19 @@ def test_windows_steps_use_the_issued_xlsm_not_buttons_by_hand():
     assert "itbudget issue Stamdata.xlsx udsendt --xlsm" in section
     assert "Developer > Insert > Button" not in section and "Save As" not in section
     assert "Macro policy for the `.xlsm`" in section
+
+
+def test_worker_processes_write_the_same_xlsm(tmp_path, monkeypatch, pool_calls):
+    from conftest import workbook_parts
+    from itbudget.master import master_from_rows
+    from workbook_templates import holder_workbook as hw
+    from workbook_templates import parallel
+
+    master = master_from_rows(small_master_sheets())
+    serial = hw.issue_workbooks(master, tmp_path / "serial", master_date="01-12-2025", workers=1, macros=True)
+    monkeypatch.setitem(hw.PARALLEL_MIN, parallel.pool_context().get_start_method(), 2)
+    pooled = hw.issue_workbooks(master, tmp_path / "pool", master_date="01-12-2025", workers=2, macros=True)
+    assert len(pool_calls) == 1 and pool_calls[0] == pooled
+    assert [p.name for p in pooled] == [p.name for p in serial] and all(p.suffix == ".xlsm" for p in pooled)
+    for s, p in zip(serial, pooled):
+        assert workbook_parts(p) == workbook_parts(s), p.name
