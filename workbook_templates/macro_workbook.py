@@ -23,6 +23,7 @@ content type, the ``vbaProject`` relationship and the sheet's legacy drawing.
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from pathlib import Path
@@ -109,6 +110,12 @@ def buttons_vml(ws) -> str:
             + "".join(shapes) + "</xml>")
 
 
+@functools.lru_cache(maxsize=4)
+def _project_bin(modules: tuple[Module, ...]) -> bytes:
+    # Every holder's workbook has the same sheets, so the same project: built once per process.
+    return vba_project(list(modules), [XLWINGS_ADDIN])
+
+
 _EMPTY_TYPES = '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
 _EMPTY_RELS = '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>'
 
@@ -124,7 +131,7 @@ def make_macro_enabled(wb: Workbook) -> None:
         # openpyxl reads these two from a kept VBA archive; empty ones add nothing.
         z.writestr("[Content_Types].xml", _EMPTY_TYPES)
         z.writestr("_rels/.rels", _EMPTY_RELS)
-        z.writestr("xl/vbaProject.bin", vba_project(vba_modules(wb), [XLWINGS_ADDIN]))
+        z.writestr("xl/vbaProject.bin", _project_bin(tuple(vba_modules(wb))))
         z.writestr(VML_PATH, buttons_vml(bookings))
     wb.vba_archive = zipfile.ZipFile(parts)
     bookings.legacy_drawing = VML_PATH
