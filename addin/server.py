@@ -125,6 +125,7 @@ def build_app(master: str | os.PathLike | None = None, access=None, **folders):
     refuses to start without an authentication mode); ``folders`` are
     ``returns``, ``output`` and ``lists`` for the ``Konsolider`` script.
     """
+    from . import manifest, taskpane_text
     from .gate import AccessSettings, Gate, arity, repeating_index
     from .last_resort import LastResort
 
@@ -169,6 +170,8 @@ def build_app(master: str | os.PathLike | None = None, access=None, **folders):
     app.add_exception_handler(RequestValidationError, _on_malformed)
     app.add_exception_handler(XlwingsError, _on_user_error)
     app.add_exception_handler(Exception, _on_bug)
+    manifest.install(app)  # our manifest, ahead of xlwings Server's generic one
+    taskpane_text.install()  # the pane's frame (fallback text, title) in Danish
     # Built now, not by whichever worker thread (see gate.off_the_loop) calls it first.
     app.middleware_stack = app.build_middleware_stack()
     gate = Gate(app, settings, functions={f.__name__: arity(f) for f in udfs.FUNCTIONS},

@@ -54,11 +54,11 @@ def render_png(exe: str, source: Path, outdir: Path, dpi: int = 60) -> tuple[Pat
     return pdf, sorted(outdir.glob("page*.png"))
 
 
-def fill_bookings(source: Path, rows: list[list], target: Path) -> Path:
+def fill_bookings(source: Path, rows: list[list], target: Path, *, keep_vba: bool = False) -> Path:
     """Type bookings into an issued workbook's Bogføringer below the header, as openpyxl would."""
     import openpyxl
 
-    wb = openpyxl.load_workbook(source)
+    wb = openpyxl.load_workbook(source, keep_vba=keep_vba)
     ws = wb["Bogføringer"]
     for i, row in enumerate(rows, start=2):
         for j, value in enumerate(row, start=1):

@@ -27,6 +27,7 @@ from itbudget.master import TEMPLATE_VERSION, Holder, MasterData
 from itbudget.writing import atomic_path, keep_copy, kept_name
 
 from . import parallel, reissue, styles
+from .macro_workbook import macro_file_name, make_macro_enabled
 from .stamdata import MASTER_COLUMNS, contract_sheet, guide_sheet, kr_value, master_to_rows
 
 #: Rows of bookings the table, drop-downs and checks are laid out for (below the header).
@@ -281,12 +282,14 @@ def holder_master(master: MasterData, holder_id: str, master_date: str = "") -> 
 
 
 def write_holder_workbook(master: MasterData, holder_id: str, path: Path | str, *,
-                          master_date: str = "", keep_as: Path | None = None) -> Path:
+                          master_date: str = "", keep_as: Path | None = None,
+                          macros: bool = False) -> Path:
     """Write one budget-holder workbook for ``holder_id``, atomically.
 
     ``keep_as``: ``path`` holds the holder's workbook; what the holder typed in
     it is carried into the new one (:mod:`.reissue`), and, if it holds anything
     typed, it is kept under this name before the new one replaces it.
+    ``macros``: the macro-enabled ``.xlsm`` with the Valider and Opdater buttons.
     """
     if holder_id not in master.holder_by_id:
         raise UnusableInput(f"aftaleholder '{holder_id}' findes ikke i stamdata.")
@@ -296,6 +299,8 @@ def write_holder_workbook(master: MasterData, holder_id: str, path: Path | str, 
     wb = build_holder_workbook(master_to_rows(part), part, title)
     if keep_as is not None and not reissue.carry_over(wb, Path(path), tuple(STATUS_HEADERS)):
         keep_as = None  # nothing typed in it: an issued workbook no one has filled yet
+    if macros:
+        make_macro_enabled(wb)
     with atomic_path(path) as tmp:
         wb.save(tmp)
         if keep_as is not None:
@@ -329,7 +334,7 @@ PARALLEL_MIN = {"fork": 6, "spawn": 100, "forkserver": 100}
 
 def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] | None = None, *,
                     master_date: str = "", workers: int | None = None,
-                    kept: dict[Path, Path] | None = None) -> list[Path]:
+                    kept: dict[Path, Path] | None = None, macros: bool = False) -> list[Path]:
     """Issue one workbook per holder (all, or the ids given) into ``outdir``.
 
     Many workbooks are written by worker processes (``workers``, default: every
@@ -353,6 +358,8 @@ def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] |
     if unknown:
         raise UnusableInput(f"aftaleholder {', '.join(unknown)} findes ikke i stamdata.")
     files = [(hid, holder_file_name(master.holder_by_id[hid])) for hid in wanted]
+    if macros:
+        files = [(hid, macro_file_name(name)) for hid, name in files]
     taken: dict[str, str] = {}
     for hid, name in files:
         if name.casefold() in taken:
@@ -364,19 +371,19 @@ def issue_workbooks(master: MasterData, outdir: Path | str, holders: list[str] |
     jobs = [(hid, outdir / name) for hid, name in files]
     today = dt.date.today()
     previous = {path: kept_name(path, today) for _, path in jobs if path.is_file()}
-    written = parallel.write_all(_write_job, (master, master_date, previous), jobs, workers=workers,
-                                 min_jobs=PARALLEL_MIN, crashed=_crashed)
+    written = parallel.write_all(_write_job, (master, master_date, previous, macros), jobs,
+                                 workers=workers, min_jobs=PARALLEL_MIN, crashed=_crashed)
     if kept is not None:  # the names were free before: a file there now is a kept workbook
         kept.update({path: old for path, old in previous.items() if old.exists()})
     return written
 
 
-def _write_job(shared: tuple[MasterData, str, dict[Path, Path]], job: tuple[str, Path]) -> None:
+def _write_job(shared: tuple[MasterData, str, dict[Path, Path], bool], job: tuple[str, Path]) -> None:
     """One workbook (in a worker or in this process); a file-system failure as a Danish message."""
-    (master, master_date, previous), (holder_id, path) = shared, job
+    (master, master_date, previous, macros), (holder_id, path) = shared, job
     try:
         write_holder_workbook(master, holder_id, path, master_date=master_date,
-                              keep_as=previous.get(path))
+                              keep_as=previous.get(path), macros=macros)
     except OSError as exc:
         raise UnusableInput(f"{path}: projektmappen til aftaleholder {holder_id} kunne ikke "
                             f"skrives ({os_reason(exc)}).") from exc

@@ -20,6 +20,9 @@ def register(sub) -> None:
     p.add_argument("outdir", metavar="MAPPE", help="mappen projektmapperne skrives til (oprettes)")
     p.add_argument("--aftaleholder", action="append", dest="holders", metavar="ID",
                    help="udsend kun til denne aftaleholder (kan gentages)")
+    p.add_argument("--xlsm", action="store_true",
+                   help="udsend makroaktiverede projektmapper (.xlsm) med knapperne Valider og Opdater "
+                        "til klassisk Excel på Windows i stedet for .xlsx")
     p.set_defaults(run=run)
 
 
@@ -38,7 +41,8 @@ def run(args) -> int:
     stamp = master.settings.master_date or dt.date.fromtimestamp(
         stamdata.stat().st_mtime).strftime("%d-%m-%Y")
     kept: dict[Path, Path] = {}
-    paths = issue_workbooks(master, outdir, args.holders, master_date=stamp, kept=kept)
+    paths = issue_workbooks(master, outdir, args.holders, master_date=stamp, kept=kept,
+                            macros=args.xlsm)
     for path in paths:
         if path in kept:
             print(f"Genudsendt: {path} (med aftaleholderens bogføringer; den tidligere udgave er "
