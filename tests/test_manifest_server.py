@@ -4,7 +4,7 @@ project's xlwings Server app. Runs in a child pytest with xlwings in server mode
 
 from __future__ import annotations
 
-from officejs import delegate, in_server_process
+from officejs import LOOPBACK, delegate, in_server_process
 
 if not in_server_process():
     test_manifest_served = delegate(__file__)
@@ -23,7 +23,8 @@ else:
         from addin.server import build_app
 
         master = write_workbook(tmp_path_factory.mktemp("mf") / "stamdata.xlsx", small_master_sheets())
-        return TestClient(build_app(master, AccessSettings.dev()), raise_server_exceptions=False)
+        return TestClient(build_app(master, AccessSettings.dev()), raise_server_exceptions=False,
+                          **LOOPBACK)
 
     def test_manifest_route_serves_ours_and_it_validates(client):
         import xmlschema
@@ -54,7 +55,7 @@ else:
 
     def test_behind_a_tls_proxy_urls_are_https(client):
         text = client.get("/manifest.xml", headers={"X-Forwarded-Proto": "https"}).text
-        assert "https://testserver/taskpane.html" in text and "http://testserver" not in text
+        assert "https://127.0.0.1/taskpane.html" in text and "http://127.0.0.1" not in text
 
     @pytest.mark.parametrize("size", [16, 32, 64, 80])
     def test_icons_are_served_by_the_server_itself(client, size):
