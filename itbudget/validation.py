@@ -151,14 +151,15 @@ def validate_file(path: Path | str, master_path: Path | str | None = None, *,
     """
     path = Path(path)
     master = master_error = None
-    if master_path is not None and ahead is not None:
-        # Read the master data while the bookings are still being parsed; a
-        # problem with the bookings file is still reported first.
+    if master_path is not None:
+        # Read the master data first (while the bookings are still being parsed,
+        # when read ahead): its Kolonnenavne name the export's headers. A problem
+        # with the bookings file is still reported first.
         try:
             master = load_master(master_path)
         except ItbudgetError as exc:
             master_error = exc
-    source = read_bookings(path, ahead)
+    source = read_bookings(path, ahead, master.column_names if master is not None else None)
     if master_error is not None:
         raise master_error
     if master_path is not None:
