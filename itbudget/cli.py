@@ -17,7 +17,8 @@ import threading
 
 from .errors import ItbudgetError, os_reason
 
-COMMANDS = ["validate", "templates", "issue", "projects", "consolidate", "invoices", "serve", "demo"]
+COMMANDS = ["validate", "import", "templates", "issue", "projects", "consolidate", "invoices", "serve",
+            "demo"]
 
 
 class _Parser(argparse.ArgumentParser):
