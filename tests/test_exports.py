@@ -216,3 +216,16 @@ def test_contract_header_named_in_csv_after_title_lines_with_commas(tmp_path):
                       "1,01-03-2026,1001,2210,\"5,00\",,,,,\n").encode())
     source = read_bookings(path)
     assert source.frame["amount"].tolist() == [500] and source.frame["row"].tolist() == [4]
+
+
+def test_consolidation_reads_an_export_with_the_master_datas_kolonnenavne(tmp_path):
+    from itbudget.consolidation import OK, read_sources
+
+    folder = tmp_path / "ind"
+    folder.mkdir()
+    write_csv(folder / "H1 eksport.csv", export_rows(OWN_HEADERS, kr_danish))
+    named = master_from_rows(small_master_sheets(Kolonnenavne=KOLONNENAVNE))
+    (source,) = read_sources(folder, named, workers=1)
+    assert source.status == OK and source.rows == len(SCENARIO), source
+    (plain,) = read_sources(folder, master_from_rows(small_master_sheets()), workers=1)
+    assert plain.status != OK and "Kolonnenavne" in plain.message
