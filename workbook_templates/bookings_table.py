@@ -16,9 +16,9 @@ import re
 from pathlib import Path
 
 import openpyxl
-from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.utils import quote_sheetname, range_boundaries
+from openpyxl.worksheet.cell_range import MultiCellRange
 
 from itbudget.bookings import BOOKINGS_SHEET
 from itbudget.errors import UnusableInput
