@@ -14,11 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .column_names import ColumnName, header_key, header_map
 from .errors import UnusableInput
+from .exports import bookings_table, debit_credit, find_header
 from .files import opened
+from .master import column_names_from_book
 from .parsing import clean_ids, is_blank, parse_amounts, parse_dates
-from .reading import (CSV_SUFFIXES, WORKBOOK_SUFFIXES, Table, build_table, filled, find_sheet,
-                      open_workbook, read_csv, sheet_rows)
+from .reading import (CSV_SUFFIXES, WORKBOOK_SUFFIXES, Table, csv_rows, filled, find_sheet,
+                      open_workbook, sheet_rows)
 
 #: The contract's headers, in order, and the frame's column for each.
 BOOKING_HEADERS = {
@@ -59,7 +62,10 @@ def bookings_frame(table: Table) -> pd.DataFrame:
     date_raw = table.get("Dato")
     amount_raw = table.get("Beløb")
     dates, date_ok = parse_dates(date_raw)
-    ore, amount_ok = parse_amounts(amount_raw)
+    if "Beløb" not in table.columns and ("Debet" in table.columns or "Kredit" in table.columns):
+        amount_raw, ore, amount_ok = debit_credit(table.get("Debet"), table.get("Kredit"))
+    else:
+        ore, amount_ok = parse_amounts(amount_raw)
     # A value that parsed is not blank: only the others are looked at.
     date_blank, amount_blank = _blank_where(date_raw, ~date_ok), _blank_where(amount_raw, ~amount_ok)
     # The raw cell is kept only where it could not be read (for the message);
@@ -119,28 +125,58 @@ class BookingsSource:
     book: object = None  # the open calamine workbook, for embedded master data
 
 
-def read_bookings(path: Path | str) -> BookingsSource:
-    """Read the bookings of a budget-holder workbook, a bare workbook or a CSV export."""
+def read_bookings(path: Path | str, names: tuple[ColumnName, ...] | None = None) -> BookingsSource:
+    """Read the bookings of a budget-holder workbook, a bare workbook or a CSV export.
+
+    ``names``: the master data's Kolonnenavne; None takes a workbook's own
+    Kolonnenavne sheet if it has one (an issued workbook), else the built-in names.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        table = read_csv(path, REQUIRED_HEADERS, OPTIONAL_HEADERS)
+        hmap = header_map(names or ())
+        data, lines = csv_rows(path, lambda h: header_key(h) in hmap)
+        table = bookings_table(path.name, "", data, 1, hmap, row_numbers=lines)
         return BookingsSource(path, bookings_frame(table), table.blank_rows, False)
     if suffix not in WORKBOOK_SUFFIXES:
         raise UnusableInput(
             f"{path.name}: filtypen '{path.suffix}' kendes ikke; brug en Excel-projektmappe "
             "(.xlsx, .xlsm) eller en CSV-fil.")
     book, read = opened(path)
+    if names is None:
+        names = column_names_from_book(book, path.name)
+    hmap = header_map(names)
     sheet = find_sheet(book, BOOKINGS_SHEET)
     if sheet is None:
-        names = list(book.sheet_names)
-        if len(names) == 1 or find_sheet(book, "Indstillinger") is None:
-            sheet = names[0] if names else None
-        if sheet is None:
-            raise UnusableInput(f"{path.name}: arket '{BOOKINGS_SHEET}' mangler.")
+        sheet = _bookings_sheet(book, read, path.name, hmap)
     # Rows read ahead are taken out of the read-ahead, so they are freed once tabled.
     data, first = read.pop(sheet) if sheet in read else sheet_rows(book, sheet, path.name)
-    table = build_table(path.name, sheet, data, first, REQUIRED_HEADERS, OPTIONAL_HEADERS)
+    table = bookings_table(path.name, sheet, data, first, hmap)
     del data
     issued = find_sheet(book, "Indstillinger") is not None
     return BookingsSource(path, bookings_frame(table), table.blank_rows, issued, book)
+
+
+def _bookings_sheet(book, read: dict, file: str, hmap: dict[str, str]) -> str:
+    """The sheet of a workbook without a Bogføringer sheet that holds its bookings.
+
+    One sheet: that one, whatever its name. Several: the one sheet with a
+    recognised header row; with none, the first (whose header is then reported).
+    An issued workbook (it has Indstillinger) must have its Bogføringer sheet.
+    """
+    names = list(book.sheet_names)
+    if not names or (len(names) > 1 and find_sheet(book, "Indstillinger") is not None):
+        raise UnusableInput(f"{file}: arket '{BOOKINGS_SHEET}' mangler.")
+    if len(names) == 1:
+        return names[0]
+    with_header = []
+    for name in names:
+        data, first = read[name] if name in read else sheet_rows(book, name, file)
+        read[name] = (data, first)
+        if find_header(data, hmap) is not None:
+            with_header.append(name)
+    if len(with_header) > 1:
+        raise UnusableInput(
+            f"{file}: flere ark har bogføringer ({', '.join(repr(n) for n in with_header)}); "
+            f"omdøb det rigtige til '{BOOKINGS_SHEET}', eller gem hvert ark som sin egen fil.")
+    return with_header[0] if with_header else names[0]

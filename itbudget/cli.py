@@ -15,7 +15,8 @@ import sys
 from . import runtime
 from .errors import ItbudgetError, os_reason
 
-COMMANDS = ["validate", "templates", "issue", "projects", "consolidate", "invoices", "serve", "demo"]
+COMMANDS = ["validate", "import", "templates", "issue", "projects", "consolidate", "invoices", "serve",
+            "demo"]
 
 
 class _Parser(argparse.ArgumentParser):

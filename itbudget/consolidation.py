@@ -93,7 +93,7 @@ def _embedded_settings(book, file: str) -> tuple[int | None, str, int | None]:
             kv.get("aftaleholder", ""), int(year) if year.isdigit() else None)
 
 
-def read_source(path: Path | str) -> Source:
+def read_source(path: Path | str, names: tuple = ()) -> Source:
     """Read one bookings file; never raises on a bad file (it becomes ``unreadable``).
 
     Runs in a worker process: it returns only picklable data (the bookings
@@ -103,7 +103,7 @@ def read_source(path: Path | str) -> Source:
     kind = "CSV" if path.suffix.lower() == ".csv" else "projektmappe"
     file = shown_name(path.name)
     try:
-        src = read_bookings(path)
+        src = read_bookings(path, names=names)
         version = holder = year = None
         if src.is_issued_workbook:
             kind = "aftaleholders projektmappe"
@@ -224,12 +224,12 @@ def read_sources(directory: Path | str, master: MasterData, workers: int | None 
     workers = max(1, workers or usable_cores())
     if workers == 1 or len(wanted) <= 1:
         for i, path in enumerate(wanted, 1):
-            read.append(read_source(path))
+            read.append(read_source(path, master.column_names))
             if progress:
                 progress(i, len(wanted), path.name)
     else:
         with cf.ProcessPoolExecutor(max_workers=min(workers, len(wanted))) as pool:
-            futures = {pool.submit(read_source, p): p for p in wanted}
+            futures = {pool.submit(read_source, p, master.column_names): p for p in wanted}
             for i, fut in enumerate(cf.as_completed(futures), 1):
                 path = futures[fut]
                 try:

@@ -34,6 +34,11 @@ from .writing import atomic_write_bytes, safe_text
 YEAR = 2026
 SAVINGS_TARGET_KR = 4_000_000
 MUNICIPALITY = "Bakkedal Kommune"
+#: How Bakkedal's finance system heads its posting list, field by field (its Kolonnenavne).
+EXPORT_HEADERS = {"Bilag": "Bilagsnøgle", "Dato": "Bogf. dag", "Omkostningssted": "Omk.sted nr.",
+                  "Konto": "Artskonto nr.", "Debet": "Debetbeløb", "Kredit": "Kreditbeløb",
+                  "Tekst": "Posteringstekst", "Leverandør": "Leverandørnavn",
+                  "Fakturanr": "Eksternt fakturanr.", "EAN": "EAN lokation", "Projektnr": "Projektnøgle"}
 
 # (name, kind, default bookings, cost centre suffixes, workstations, home workstations, head)
 _HOLDERS = [
@@ -496,6 +501,8 @@ def build_demo(seed: int = 2026, bookings_per_holder: int | None = None) -> Demo
         "Centrale budgetter": central_rows,
         "Projektskemaer": project_rows,
         "Besparelser": savings_rows,
+        # The finance system's export headers, which no built-in variant knows (demo_export.py).
+        "Kolonnenavne": [["Felt", "Overskrift"]] + [[f, h] for f, h in EXPORT_HEADERS.items()],
     }
     return Demo(master_sheets=sheets, bookings=bookings, seed=seed)
 

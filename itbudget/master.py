@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from . import column_names as colnames
+from .column_names import ColumnName
 from .errors import MasterDataError, Problem, UnusableInput
 from .parsing import clean_id, is_ean, parse_amount, parse_date
 from .reading import Table, find_sheet, open_workbook, read_sheet
@@ -144,6 +146,8 @@ class MasterData:
     projects: tuple[ProjectForm, ...]
     savings: tuple[Saving, ...]
     source: str = ""
+    #: Kolonnenavne: export headers mapped to bookings fields (optional sheet).
+    column_names: tuple[ColumnName, ...] = ()
 
     @cached_property
     def holder_by_id(self) -> dict[str, Holder]:
@@ -201,6 +205,7 @@ class MasterData:
             projects=tuple(p for p in self.projects if p.holder == holder_id),
             savings=tuple(s for s in self.savings if s.cost_centre in cc_ids),
             source=self.source,
+            column_names=self.column_names,
         )
 
 
@@ -222,8 +227,9 @@ SHEETS: dict[str, tuple[list[str], list[str]]] = {
     "Projektskemaer": (["Projektnr", "Aftaleholder", "Godkendt beløb"],
                        ["Titel", "Godkendt IT", "Godkendt EPO", "Godkendt Økonomi"]),
     "Besparelser": (["Tiltag", "Beløb"], ["Konto", "Omkostningssted"]),
+    colnames.SHEET: (colnames.COLUMNS, []),
 }
-OPTIONAL_SHEETS = {"Besparelser", "Projektskemaer", "Centrale budgetter"}
+OPTIONAL_SHEETS = {"Besparelser", "Projektskemaer", "Centrale budgetter", colnames.SHEET}
 
 
 class _Collector:
@@ -472,13 +478,32 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData
         savings.append(Saving(measure=measure, account=aid, cost_centre=cid,
                               amount=c.amount("Besparelser", row, "Beløb", r["Beløb"])))
 
+    column_names, problems = colnames.check_rows(recs(colnames.SHEET))
+    for row, message in problems:
+        c.add(colnames.SHEET, row, message)
+
     if c.problems:
         raise MasterDataError(c.problems)
     return MasterData(
         settings=Settings(**settings_kw), holders=tuple(holders), cost_centres=tuple(ccs),
         eans=tuple(eans), accounts=tuple(accounts), budget_lines=tuple(budgets),
         central_lines=tuple(centrals), projects=tuple(projects), savings=tuple(savings),
-        source=file)
+        source=file, column_names=column_names)
+
+
+def column_names_from_book(book, file: str) -> tuple[ColumnName, ...]:
+    """A workbook's own Kolonnenavne sheet, checked; empty when it has none."""
+    name = find_sheet(book, colnames.SHEET)
+    if name is None:
+        return ()
+    try:
+        table = read_sheet(book, file, name, colnames.COLUMNS)
+    except UnusableInput as exc:
+        raise MasterDataError([Problem(file, colnames.SHEET, None, str(exc))]) from None
+    names, problems = colnames.check_rows(table.records())
+    if problems:
+        raise MasterDataError([Problem(file, colnames.SHEET, row, m) for row, m in problems])
+    return names
 
 
 def master_from_rows(sheets: dict[str, list[list]], file: str = "stamdata") -> MasterData:

@@ -186,15 +186,33 @@ def decode_text(raw: bytes, name: str) -> str:
 
 def read_csv(path: Path, required: list[str], optional: list[str] = ()) -> Table:
     """A CSV export as a :class:`Table`; ``;``, ``,`` or tab separated."""
+    wanted = {norm_header(h) for h in list(required) + list(optional)}
+    data, lines = csv_rows(path, lambda h: norm_header(h) in wanted)
+    return build_table(path.name, "", data, 1, required, optional, row_numbers=lines)
+
+
+def csv_rows(path: Path, known) -> tuple[list[list], list[int]]:
+    """A CSV file's records and the line each starts on.
+
+    The separator is the one that splits the most headers ``known`` recognises
+    (a predicate on header text) out of the first line; when title lines come
+    first, out of the first of the first lines that yields two or more.
+    """
     check_file(path)
     text = decode_text(path.read_bytes(), path.name)
-    first_line = text.split("\n", 1)[0]
-    wanted = {norm_header(h) for h in list(required) + list(optional)}
-    best, best_hits = ";", -1
-    for sep in (";", ",", "\t", "|"):
-        hits = sum(1 for h in first_line.split(sep) if norm_header(h.strip('"')) in wanted)
-        if hits > best_hits:
-            best, best_hits = sep, hits
+    head = text.split("\n", HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]
+
+    def split(line: str) -> tuple[str, int]:
+        best, best_hits = ";", -1
+        for sep in (";", ",", "\t", "|"):
+            hits = sum(1 for h in line.split(sep) if known(h.strip('"')))
+            if hits > best_hits:
+                best, best_hits = sep, hits
+        return best, best_hits
+
+    best, hits = split(head[0])
+    if hits < 2:
+        best = next((sep for sep, n in map(split, head[1:]) if n >= 2), best)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=best)
     data, lines = [], []
     start = 1
@@ -205,4 +223,4 @@ def read_csv(path: Path, required: list[str], optional: list[str] = ()) -> Table
             start = reader.line_num + 1
     except csv.Error as exc:
         raise UnusableInput(f"{path.name}, linje {start}: CSV-filen kan ikke læses ({exc}).") from None
-    return build_table(path.name, "", data, 1, required, optional, row_numbers=lines)
+    return data, lines

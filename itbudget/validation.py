@@ -161,13 +161,14 @@ def validate_file(path: Path | str, master_path: Path | str | None = None) -> Va
     path = Path(path)
     master = master_error = None
     if master_path is not None:
-        # Master data first (while a read-ahead may still parse the bookings);
-        # a problem with the bookings file is still reported first.
+        # Read the master data first (while the bookings are still being parsed,
+        # when read ahead): its Kolonnenavne name the export's headers. A problem
+        # with the bookings file is still reported first.
         try:
             master = load_master(master_path)
         except ItbudgetError as exc:
             master_error = exc
-    source = read_bookings(path)
+    source = read_bookings(path, master.column_names if master is not None else None)
     if master_error is not None:
         raise master_error
     if master_path is not None:

@@ -64,3 +64,23 @@ def test_demo_consolidation_reads_every_returned_workbook(demo_dir):
     expected = sum(len(rows) for rows in build_demo().bookings.values())
     assert sum(s["rows"] for s in books if s["status"] == "ok") == expected
     assert not [s for s in sources if s["status"] == "unreadable"]
+
+
+def test_demo_imports_its_posting_list_and_finds_what_the_typed_workbook_finds(demo_dir):
+    """The realistic export (cp1252, title lines, Debet/Kredit, Kolonnenavne headers), imported."""
+    (export,) = (demo_dir / "eksport").glob("*.csv")
+    raw = export.read_bytes()
+    text = raw.decode("cp1252")
+    assert text.startswith("Posteringsliste – Bakkedal Kommune\r\n") and "Debetbeløb;Kreditbeløb" in text
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    (imported,) = (demo_dir / "indlaest").glob("*.xlsx")
+
+    def findings(path):
+        proc = subprocess.run([sys.executable, "-m", "itbudget.cli", "validate", str(path),
+                               "--format", "json"], capture_output=True, text=True, timeout=120)
+        assert proc.returncode in (0, 1), proc.stderr
+        return [(f["row"], f["rule"], f["message"]) for f in json.loads(proc.stdout)["findings"]]
+
+    got = findings(imported)
+    assert got and got == findings(demo_dir / "returneret" / imported.name)

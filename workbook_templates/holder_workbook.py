@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from itbudget import column_names as colnames
 from itbudget.bookings import BOOKING_HEADERS, BOOKINGS_SHEET
 from itbudget.errors import UnusableInput, os_reason
 from itbudget.master import TEMPLATE_VERSION, Holder, MasterData
@@ -200,7 +201,7 @@ def _budget_sheet(wb: Workbook, master: MasterData, title: str) -> None:
     ws.oddHeader.center.text = title + " – Budget"
 
 
-def _guide(wb: Workbook, title: str) -> None:
+def _guide(wb: Workbook, title: str, column_names: bool = False) -> None:
     guide_sheet(wb, title, [
         "Skriv eller indsæt bogføringerne i arket 'Bogføringer' fra række 2 og nedefter "
         f"(plads til mindst {BOOKING_ROWS:,} rækker). Overskrifterne i række 1 må ikke ændres.".replace(",", "."),
@@ -222,7 +223,8 @@ def _guide(wb: Workbook, title: str) -> None:
         ("Projektskemaer", "Dine godkendte IT-projekter. Nye projekter kræver et projektskema "
                            "godkendt af IT, EPO og Økonomi, før der købes ind. Låst."),
         ("Besparelser", "Besparelsestiltag på dine omkostningssteder. Låst."),
-    ], index=2)
+    ] + ([(colnames.SHEET, "Eksportens egne kolonneoverskrifter og det felt, hver betyder, til "
+                           "'itbudget import'. Låst.")] if column_names else []), index=2)
     wb["Vejledning"].sheet_properties.tabColor = "1F4E78"
 
 
@@ -256,8 +258,8 @@ def build_holder_workbook(master_rows: dict[str, list[list]], master: MasterData
     wb.remove(wb.active)
     _bookings_sheet(wb, master, title)
     _budget_sheet(wb, master, title)
-    _guide(wb, title)
-    for sheet in EMBEDDED_SHEETS:
+    _guide(wb, title, colnames.SHEET in master_rows)
+    for sheet in EMBEDDED_SHEETS + [s for s in (colnames.SHEET,) if s in master_rows]:
         ws = contract_sheet(wb, sheet, master_rows[sheet])
         styles.protect(ws)
         ws.sheet_properties.tabColor = "A6A6A6"

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from itbudget import column_names as colnames
 from itbudget.master import MasterData, ProjectForm, master_from_rows
 from itbudget.writing import atomic_path
 
@@ -112,7 +113,10 @@ def master_to_rows(master: MasterData) -> dict[str, list[list]]:
         "Besparelser": [[x.measure, x.account, x.cost_centre, kr_value(x.amount)]
                         for x in master.savings],
     }
-    return {sheet: [list(cols)] + body[sheet] for sheet, cols in MASTER_COLUMNS.items()}
+    rows = {sheet: [list(cols)] + body[sheet] for sheet, cols in MASTER_COLUMNS.items()}
+    if master.column_names:  # optional: master data without it is written as before
+        rows[colnames.SHEET] = [list(colnames.COLUMNS)] + [[n.field, n.header] for n in master.column_names]
+    return rows
 
 
 def as_master(data: MasterData | Mapping[str, list[list]]) -> MasterData:

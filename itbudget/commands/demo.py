@@ -3,7 +3,8 @@
 Finance writes the master data and issues one workbook per budget holder; the
 holders fill in their bookings (one sends a CSV export from the finance
 system instead, one leaves Excel's lock file behind); a holder validates its
-workbook; finance consolidates the returned folder with the e-invoices that
+workbook; another imports the finance system's posting list (its own headers,
+title lines, Debet/Kredit) into its issued workbook, twice, and validates it; finance consolidates the returned folder with the e-invoices that
 arrived, writes the consumption lists, and checks the invoices against the
 bookings. Each step is the real command, called in process.
 """
@@ -55,6 +56,7 @@ def _step(title: str) -> None:
 def run(args) -> int:
     from ..cli import main as itbudget
     from ..demo import build_demo, write_bookings_csv
+    from ..demo_export import write_posting_list
     from ..demo_invoices import demo_invoices
     from ..writing import atomic_write_bytes
     from workbook_templates.stamdata import write_master_workbook
@@ -97,6 +99,17 @@ def run(args) -> int:
     _step(f"En aftaleholder validerer sin projektmappe ({issued[demo.holder_ids[2]].name})")
     itbudget(["validate", str(returned / issued[demo.holder_ids[2]].name)])
 
+    importer = demo.holder_ids[3]
+    _step(f"En aftaleholder indlæser økonomisystemets posteringsliste ({issued[importer].name})")
+    export = write_posting_list(demo.bookings[importer], out / "eksport" / f"{importer} posteringsliste.csv",
+                                importer)
+    imported = out / "indlaest" / issued[importer].name
+    imported.parent.mkdir()
+    shutil.copyfile(issued[importer], imported)
+    itbudget(["import", str(export), str(imported)])
+    itbudget(["import", str(export), str(imported)])  # once more: every row is already there
+    itbudget(["validate", str(imported)])
+
     _step("Økonomistaben: konsolidering, central fordeling og forbrugslister")
     itbudget(["consolidate", str(returned), "--master", str(stamdata),
               "-o", str(out / "Konsolidering.xlsx"), "--lists", str(out / "forbrugslister")])
@@ -110,6 +123,8 @@ def run(args) -> int:
         (out / "skabeloner", "tomme skabeloner"),
         (issued_dir, "udsendte projektmapper, én pr. aftaleholder"),
         (returned, "returnerede projektmapper, CSV-eksport og e-fakturaer"),
+        (out / "eksport", "en posteringsliste fra økonomisystemet (egne overskrifter, Debet/Kredit)"),
+        (out / "indlaest", "en udsendt projektmappe med posteringslisten indlæst"),
         (out / "Konsolidering.xlsx", "konsolideringen til ledelsen"),
         (out / "forbrugslister", "forbrugslister til aftaleholderne"),
     ]:
