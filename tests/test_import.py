@@ -12,7 +12,7 @@ from libreoffice import recalculate
 from test_cli_validate import SCENARIO, cli, csv_bytes, kr_danish
 from test_exports import KOLONNENAVNE, OWN_HEADERS, TITLES, export_rows, findings, write_csv
 
-from itbudget.importing import import_export
+from itbudget.operations.importing import import_export
 from itbudget.master import master_from_rows
 from itbudget.validation import validate_file
 from workbook_templates import holder_workbook

@@ -20,7 +20,7 @@ def _rows(n: int) -> str:
 
 
 def run(args) -> int:
-    from ..importing import import_export  # pandas: not while the parser is built
+    from ..operations.importing import import_export  # pandas: not while the parser is built
 
     result = import_export(args.export, args.workbook)
     print(f"Indlæst {_rows(result.added)} fra {result.export.name} i {result.workbook.name}; "
