@@ -157,7 +157,7 @@ def report_rows(result: Validation, bookings_sheet: str, when: dt.datetime | Non
         rows.append([r.cost_centre, r.account, r.central_line, _kr(r.budget), _kr(r.commitments),
                      _kr(r.booked), _kr(r.remaining), _kr(r.uncovered)])
     rows += [[""] * 8, ["Fund", "", "", "", "", "", "", ""],
-             ["Række", "Bilag", "Regel", "Alvor", "Besked", "", "", ""]]
+             ["Række", "Bilag", "Regel", "Alvorlighed", "Besked", "", "", ""]]
     if not len(result.findings):
         rows.append(["Ingen fund: alle bogføringer er i orden.", "", "", "", "", "", "", ""])
     target = bookings_sheet.replace("'", "''")
@@ -237,7 +237,7 @@ def consolidation_rows(c, output, lists=None, when: dt.datetime | None = None) -
             else _kr(r.per_workstation)
         rows.append([safe_text(r.holder), safe_text(r.name), int(r.workstations),
                      int(r.home_workstations), _kr(r.direct), _kr(r.allocated), _kr(r.total), per])
-    rows += [[""], ["Fund pr. regel"], ["Regel", "Alvor", "Antal"]]
+    rows += [[""], ["Fund pr. regel"], ["Regel", "Alvorlighed", "Antal"]]
     findings = c.validation.findings
     if len(findings):
         counts = findings.groupby(["rule", "severity"]).size()
@@ -245,6 +245,13 @@ def consolidation_rows(c, output, lists=None, when: dt.datetime | None = None) -
             rows.append([rule, "Fejl" if severity == "error" else "Advarsel", int(n)])
     else:
         rows.append(["Ingen fund."])
+    missing = getattr(c, "missing", ())
+    if missing:
+        names = c.master.holder_by_id
+        rows += [[""], ["Aftaleholdere uden brugbar projektmappe eller eksport (tallene er ufuldstændige)"],
+                 ["", "Aftaleholder", "Navn", "Kontaktperson"]]
+        rows += [["Mangler", safe_text(h), safe_text(names[h].name), safe_text(names[h].contact)]
+                 for h in missing]
     bad = [s for s in c.sources if s.status == "unreadable"]
     if bad:
         rows += [[""], ["Filer, der ikke kunne bruges"], ["Fil", "Besked"]]
