@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itbudget import access
 from itbudget.bookings import BOOKINGS_SHEET
 from itbudget.errors import UnusableInput
+from itbudget.presentation import plural
 from itbudget.master import OPTIONAL_SHEETS, SHEETS, master_from_rows
 from itbudget.reading import norm_header
 from itbudget.statuses import (MESSAGE_HEADER, STATUS_HEADER, header_index, row_messages,
@@ -188,9 +189,9 @@ def write_report(book, result: Validation, bookings_sheet: str) -> None:
 def summary_text(outcome: Outcome) -> str:
     """The one-line Danish result shown to the user."""
     if not outcome.errors and not outcome.warnings:
-        return f"{outcome.rows} bogføringer valideret: alle er i orden."
-    return (f"{outcome.rows} bogføringer valideret: {outcome.errors} fejl og "
-            f"{outcome.warnings} advarsler. Se kolonnen Status og arket {REPORT_SHEET}.")
+        return f"{plural(outcome.rows, 'bogføring')} valideret: alle er i orden."
+    return (f"{plural(outcome.rows, 'bogføring')} valideret: {plural(outcome.errors, 'fejl')} og "
+            f"{plural(outcome.warnings, 'advarsel')}. Se kolonnen Status og arket {REPORT_SHEET}.")
 
 
 CONSOLIDATION_SHEET = "Konsolidering"

@@ -36,7 +36,7 @@ from .bookings import FRAME_COLUMNS, concat, empty_frame, read_bookings
 from .errors import ItbudgetError, UnusableInput
 from .files import bulk_reading, usable_cores
 from .invoices import InvoiceReport, check_invoices, report_dict
-from .master import MasterData, Settings, load_master
+from .master import MasterData, Settings, load_master, require_full_master
 from .parsing import clean_id, ore_to_kr_str
 from .reading import find_sheet, read_sheet
 from .report import findings_records, lines_records
@@ -507,11 +507,8 @@ def consolidate_dir(directory: Path | str, master_path: Path | str, *, workers: 
     only for unusable master data or a missing folder; bad files become
     sources with status ``unreadable``.
     """
-    master = load_master(master_path)
-    if master.scope:
-        raise UnusableInput(
-            f"{Path(master_path).name}: er en aftaleholders projektmappe (aftaleholder "
-            f"{master.scope}), ikke de fulde stamdata. Konsolidering kræver stamdata for hele kommunen.")
+    master = require_full_master(load_master(master_path), Path(master_path).name,
+                                 "Konsolidering kræver stamdata for hele kommunen.")
     sources = read_sources(directory, master, workers,
                            exclude=(Path(master_path), *exclude), progress=progress)
     return consolidate(sources, master)

@@ -139,7 +139,7 @@ _PROJECTS = [
     ("P26-04", "Trådløst netværk i Hovedbiblioteket", 22, "2250", "partial"),
     ("P26-05", "Velfærdsteknologi: skærmbesøg", 20, "2250", "late"),
     ("P26-06", "Fælles ESDH-opgradering", 0, "2350", "full"),
-    ("P26-07", "KMD Opus: ny lønmodul", 28, "2260", "over"),
+    ("P26-07", "KMD Opus: nyt lønmodul", 28, "2260", "over"),
     ("P26-08", "Elev-pc'er til udskoling", 4, "2250", "full"),
 ]
 #: Share of a project holder's bookings that go to its project.

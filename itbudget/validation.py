@@ -19,7 +19,8 @@ from .bookings import read_bookings
 from .errors import ItbudgetError, TemplateVersionError, UnusableInput
 from .files import ReadAhead
 from .ledger import Ledger, prepare
-from .master import READABLE_TEMPLATE_VERSIONS, MasterData, load_master, load_master_from_book
+from .master import (READABLE_TEMPLATE_VERSIONS, MasterData, load_master, load_master_from_book,
+                     require_full_master)
 from .rules import RULES
 
 FINDING_COLUMNS = ["file", "sheet", "row", "voucher", "rule", "severity", "message", "position"]
@@ -162,7 +163,8 @@ def validate_file(path: Path | str, master_path: Path | str | None = None, *,
     if master_error is not None:
         raise master_error
     if master_path is not None:
-        master = master or load_master(master_path)
+        master = require_full_master(master or load_master(master_path), Path(master_path).name,
+                                     "Angiv stamdata-projektmappen med --master.")
         central = True
         if source.is_issued_workbook:
             embedded = load_master_from_book(source.book, path.name)

@@ -42,7 +42,7 @@ MASTER_COLUMNS: dict[str, list[str]] = {
 #: What each sheet is for, shown on the "Vejledning" sheet.
 SHEET_HELP: dict[str, str] = {
     "Indstillinger": "Nøgle og værdi: Kommune, Budgetår (fx 2026) og Sparemål i kr. "
-                     "Aftaleholderens projektmappe har desuden Skabelonversion, Stamdata dato og Aftaleholder.",
+                     "Aftaleholderens projektmappe har desuden Skabelonversion, Dato for stamdata og Aftaleholder.",
     "Aftaleholdere": "Én række pr. aftaleholder (fx H02): navn, antal IT-arbejdspladser og "
                      "hjemmearbejdspladser (hele tal) og kontaktperson. Arbejdspladserne er "
                      "fordelingsnøglen for udgiften pr. IT-arbejdsplads.",
@@ -91,7 +91,7 @@ def master_to_rows(master: MasterData) -> dict[str, list[list]]:
     if s.template_version is not None:
         settings.append(["Skabelonversion", s.template_version])
     if s.master_date:
-        settings.append(["Stamdata dato", s.master_date])
+        settings.append(["Dato for stamdata", s.master_date])
     if s.holder_scope:
         settings.append(["Aftaleholder", s.holder_scope])
     body = {

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import UnusableInput
+from ..presentation import plural
 
 
 def register(sub) -> None:
@@ -37,5 +38,5 @@ def run(args) -> int:
     paths = issue_workbooks(master, outdir, args.holders, master_date=stamp)
     for path in paths:
         print(f"Skrevet: {path}")
-    print(f"{len(paths)} projektmapper udsendt til {outdir} (stamdata af {stamp}).")
+    print(f"{plural(len(paths), 'projektmappe')} udsendt til {outdir} (stamdata af {stamp}).")
     return 0
