@@ -14,8 +14,9 @@ def register(sub) -> None:
     p = sub.add_parser("projects", help="indlæs udfyldte projektskemaer i stamdata",
                        description="Læser udfyldte projektskemaer fra en mappe og skriver en kopi af "
                                    "stamdata, hvor arket Projektskemaer er opdateret: nye projekter "
-                                   "tilføjes, manglende godkendelser udfyldes. Konflikter (samme "
-                                   "projektnr med andet beløb, aftaleholder eller godkendelse) "
+                                   "tilføjes uden godkendelser (dem registrerer Økonomistaben i "
+                                   "stamdata), titler opdateres. Konflikter (samme projektnr med "
+                                   "andet beløb eller aftaleholder) "
                                    "indlæses ikke, men meldes (afslutningskode 1). Stamdata-filen "
                                    "ændres aldrig.")
     p.add_argument("folder", metavar="MAPPE", help="mappen med udfyldte projektskemaer (.xlsx)")
@@ -59,6 +60,10 @@ def run(args) -> int:
         print(f"Opdateret: projekt {f.project.id} fra {f.file}: {', '.join(changes)}")
     for f in plan.unchanged:
         print(f"Uændret: projekt {f.project.id} ({f.file})")
+    ignored = [f.file for f in forms if f.ignored_approvals]
+    if ignored:
+        print(f"Godkendelser og godkendt beløb i {', '.join(ignored)} er ikke indlæst: de "
+              "registreres af Økonomistaben i stamdata (arket Projektskemaer).")
     problems = plan.conflicts + [f"Kan ikke bruges: {m}" for m in unreadable]
     if problems:
         print(f"\n{plural(len(problems), 'problem')}; "
