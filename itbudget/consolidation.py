@@ -40,6 +40,7 @@ from .master import MasterData, Settings, load_master, require_full_master
 from .parsing import clean_id, ore_to_kr_str
 from .reading import find_sheet, read_sheet
 from .report import findings_records, lines_records
+from .workstations import add_workstation_views
 from .returns import missing_holders, routed, row_holders, scope_findings, with_scope_findings
 from .validation import Validation, check_template_version, validate
 
@@ -232,7 +233,8 @@ class Consolidation:
     - ``lines``: the decentral budget lines of every holder (``validation.LINE_COLUMNS``)
     - ``workstations``: holder, name, workstations, home_workstations, seats, direct,
       allocated, total, complete, per_workstation (øre, rounded half away from zero; None for
-      0 seats or an incomplete holder)
+      0 seats or an incomplete holder), and central_systems, it_cost, it_per_workstation,
+      workplace, workplace_per_workstation (:mod:`itbudget.workstations`)
     - ``categories``: category, budget, commitments, booked (for the chart)
     - ``county``: account, name, category, booked, block_grant, difference (booked - grant)
     - ``savings``: see :func:`savings_status`
@@ -318,7 +320,7 @@ def workstation_costs(placed: pd.DataFrame, master: MasterData, *,
     out = pd.DataFrame([r[:-1] for r in rows], columns=cols[:-1])
     # Object column: None (no seats) must stay None, not become NaN in a float column.
     out["per_workstation"] = pd.Series([r[-1] for r in rows], index=out.index, dtype=object)
-    return out, pool
+    return add_workstation_views(out, placed, master, pooled_mask, incomplete), pool
 
 
 def central_rollup(placed: pd.DataFrame, master: MasterData,
@@ -555,7 +557,10 @@ def consolidation_dict(c: Consolidation) -> dict:
             {"holder": r.holder, "workstations": int(r.workstations),
              "home_workstations": int(r.home_workstations), "direct": _kr(r.direct),
              "allocated": _kr(r.allocated), "total": _kr(r.total), "complete": bool(r.complete),
-             "per_workstation": _kr(r.per_workstation)}
+             "per_workstation": _kr(r.per_workstation),
+             "central_systems": _kr(r.central_systems), "it_cost": _kr(r.it_cost),
+             "it_per_workstation": _kr(r.it_per_workstation), "workplace": _kr(r.workplace),
+             "workplace_per_workstation": _kr(r.workplace_per_workstation)}
             for r in c.workstations.itertuples(index=False)],
         "county_systems": [
             {"account": r.account, "name": r.name, "booked": _kr(r.booked),

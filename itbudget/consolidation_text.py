@@ -104,14 +104,18 @@ def summary_text(c: Consolidation, directory: str, written: list[str], *,
             out.append(f"  {r.line:<10} {kr(r.budget):>18} {kr(r.commitments):>18} {kr(r.used):>18} "
                        f"{kr(r.remaining):>18} {kr(r.uncovered):>18}{flag}")
         out.append("")
-    out.append("Pris pr. IT-arbejdsplads:")
+    out.append("Pris pr. IT-arbejdsplads (IT i alt uden kommunefælles systemer; arbejdsplads = "
+               "hardware, licenser, support og telefoni):")
+    out.append(f"  {'':<8} {'':<28} {'':>13} {'I alt':>18} {'IT pr. plads':>16} "
+               f"{'Arbejdsplads':>16} {'Kommunefælles':>18}")
     for r in c.workstations.itertuples(index=False):
-        if not r.complete:
-            per = "(ufuldstændig)"
-        else:
-            per = kr(r.per_workstation) if r.per_workstation is not None else "(ingen pladser)"
+        def per(v):
+            if not r.complete:
+                return "(ufuldstændig)"
+            return kr(v) if v is not None else "(ingen pladser)"
         out.append(f"  {r.holder:<8} {r.name[:28]:<28} {plural(int(r.seats), 'plads'):>13} "
-                   f"{kr(r.total):>18}  {per:>16} pr. plads")
+                   f"{kr(r.total):>18} {per(r.it_per_workstation):>16} "
+                   f"{per(r.workplace_per_workstation):>16} {kr(r.central_systems):>18}")
     s = c.savings
     out.append("")
     out.append(f"Sparemål {kr(s['target'])}; registreret {kr(s['registered'])}; "

@@ -90,6 +90,8 @@ class CentralLine(_Record):
     budget: int
     commitments: int = 0
     per_workstation: bool = False
+    #: Systems for the whole municipality (Kommunefælles): not a cost of one holder's workstations.
+    municipality_wide: bool = False
 
 
 class ProjectForm(_Record):
@@ -227,7 +229,7 @@ SHEETS: dict[str, tuple[list[str], list[str]]] = {
                    "Ved overskridelse", "Kontaktperson", "Bloktilskud"]),
     "Budget": (["Omkostningssted", "Konto", "Budget"], ["Disponeret"]),
     "Centrale budgetter": (["Budgetlinje", "Navn", "Budget"],
-                           ["Disponeret", "Fordeles pr. arbejdsplads"]),
+                           ["Disponeret", "Fordeles pr. arbejdsplads", "Kommunefælles"]),
     "Projektskemaer": (["Projektnr", "Aftaleholder", "Godkendt beløb"],
                        ["Titel", "Godkendt IT", "Godkendt EPO", "Godkendt Økonomi"]),
     "Besparelser": (["Tiltag", "Beløb"], ["Konto", "Omkostningssted"]),
@@ -403,7 +405,9 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData
                 budget=c.amount("Centrale budgetter", row, "Budget", r["Budget"]),
                 commitments=c.amount("Centrale budgetter", row, "Disponeret", r.get("Disponeret"), 0),
                 per_workstation=c.yes_no("Centrale budgetter", row, "Fordeles pr. arbejdsplads",
-                                         r.get("Fordeles pr. arbejdsplads"))))
+                                         r.get("Fordeles pr. arbejdsplads")),
+                municipality_wide=c.yes_no("Centrale budgetter", row, "Kommunefælles",
+                                           r.get("Kommunefælles"))))
     central_ids = {x.id for x in centrals}
 
     accounts, seen = [], {}

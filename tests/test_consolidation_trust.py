@@ -257,3 +257,49 @@ def test_json_has_no_floats_anywhere(master):
             assert not isinstance(o, float), o
     walk(json.loads(json.dumps(consolidation_dict(c))))
     assert consolidation_dict(c)["total_booked"] == "100.60"
+
+
+# --------------------------------------------------------------------------- point 3: workstations
+
+def _wide_master():
+    from conftest import small_master_sheets
+    from itbudget.master import master_from_rows
+
+    sheets = small_master_sheets()
+    sheets["Centrale budgetter"] = [
+        ["Budgetlinje", "Navn", "Budget", "Fordeles pr. arbejdsplads", "Kommunefælles"],
+        ["TEL", "Telefoni", 3000, "nej", "ja"], ["DRIFT", "Central drift", 5000, "ja", "nej"]]
+    return master_from_rows(sheets)
+
+
+def test_municipality_wide_systems_are_shown_apart_and_workplace_cost_is_end_user_only():
+    m = _wide_master()
+    c = consolidate([_issued("H1", booking(Omkostningssted="1001", Konto="2310", Beløb=1200),  # TEL: wide
+                             booking(Omkostningssted="1001", Konto="2210", Beløb=120),   # hardware
+                             booking(Omkostningssted="1001", Konto="2250", Beløb=600)),  # projects
+                     _issued("H2", booking(Omkostningssted="2001", Konto="2210", Beløb=300))], m)
+    w = c.workstations.set_index("holder")
+    # DOMAIN.md's workstation cost is unchanged and still adds up to all bookings.
+    assert int(w["total"].sum()) == c.total_booked
+    assert w.loc["H1", "total"] == 192000 and w.loc["H1", "per_workstation"] == 16000
+    assert w.loc["H1", "central_systems"] == 120000
+    assert w.loc["H1", "it_cost"] == 72000 and w.loc["H1", "it_per_workstation"] == 6000
+    assert w.loc["H1", "workplace"] == 12000 and w.loc["H1", "workplace_per_workstation"] == 1000
+    d = {x["holder"]: x for x in consolidation_dict(c)["workstations"]}
+    assert (d["H1"]["central_systems"], d["H1"]["it_per_workstation"],
+            d["H1"]["workplace_per_workstation"]) == ("1200.00", "60.00", "10.00")
+
+
+def test_the_demo_marks_pool_and_county_systems_municipality_wide_so_it_staben_is_not_most_expensive():
+    from itbudget.demo import build_demo
+
+    demo = build_demo(2026)
+    m = demo.master()
+    assert {c.id for c in m.central_lines if c.municipality_wide} == {"AMT", "PULJE"}
+    sources = [_issued(h, *rows) for h, rows in demo.bookings.items()]
+    c = consolidate(sources, m, invoices=False)
+    w = c.workstations.set_index("holder")
+    it_staben = demo.holder_ids[0]
+    assert w["per_workstation"].astype(float).idxmax() == it_staben  # the old figure: misleading
+    assert w["it_per_workstation"].astype(float).idxmax() != it_staben
+    assert int(w["total"].sum()) == c.total_booked

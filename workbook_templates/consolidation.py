@@ -381,32 +381,42 @@ def _findings(b: _Book, c) -> None:
 def _workstations(b: _Book, c, charts: bool) -> None:
     ws = b.sheet("Arbejdspladser", "Hvad koster en IT-arbejdsplads?",
                  "Direkte = aftaleholderens egne IT-bogføringer; fordelt = andel af centrale linjer, "
-                 "der fordeles pr. arbejdsplads (efter arbejdspladser + hjemmearbejdspladser).",
+                 "der fordeles pr. arbejdsplads (efter arbejdspladser + hjemmearbejdspladser). "
+                 "Kommunefælles systemer (fx amtssystemer, den centrale pulje) vises for sig; "
+                 "arbejdspladsomkostning = hardware, licenser, support og telefoni.",
                  repeat_header=False)
     rows, totals = [], None
     if c is not None:
         w = c.workstations
         rows = [(r.holder, r.name, r.workstations, r.home_workstations, r.seats, r.direct,
                  r.allocated, r.total, r.per_workstation,
-                 "" if r.complete else "ufuldstændig: intet returneret")
+                 "" if r.complete else "ufuldstændig: intet returneret",
+                 r.central_systems, r.it_per_workstation, r.workplace, r.workplace_per_workstation)
                 for r in w.itertuples(index=False)]
         seats = int(w["seats"].sum())
         total = int(w["total"].sum())
         totals = ("I alt", "", int(w["workstations"].sum()), int(w["home_workstations"].sum()),
                   seats, int(w["direct"].sum()), int(w["allocated"].sum()), total,
-                  round_div(total, seats) if seats else None, "")
+                  round_div(total, seats) if seats else None, "", int(w["central_systems"].sum()),
+                  round_div(int(w["it_cost"].sum()), seats) if seats else None,
+                  int(w["workplace"].sum()),
+                  round_div(int(w["workplace"].sum()), seats) if seats else None)
     after = b.table(ws, 3, [("Aftaleholder", "s", 13), ("Navn", "s", 28), ("Arbejdspladser", "n", 15),
                             ("Hjemmearbejdspladser", "n", 21), ("Pladser i alt", "n", 13),
                             ("Direkte (kr.)", "kr", 16), ("Fordelt (kr.)", "kr", 16),
                             ("I alt (kr.)", "kr", 16), ("Pr. arbejdsplads (kr.)", "kr", 21),
-                            ("Bemærkning", "s", 28)],
+                            ("Bemærkning", "s", 28), ("Kommunefælles systemer (kr.)", "kr", 18),
+                            ("IT pr. arbejdsplads uden kommunefælles (kr.)", "kr", 20),
+                            ("Arbejdspladsomkostning (kr.)", "kr", 18),
+                            ("Arbejdspladsomkostning pr. arbejdsplads (kr.)", "kr", 20)],
                     rows, name="Arbejdspladser", totals=totals)
     if charts:
         n = max(1, len(rows))
         chart = b.wb.add_chart({"type": "bar"})
-        chart.add_series({"name": "Pr. arbejdsplads",
+        # IT cost per workstation with the municipality-wide systems apart (docs/figures.md).
+        chart.add_series({"name": "IT pr. arbejdsplads uden kommunefælles",
                           "categories": ["Arbejdspladser", 4, 1, 3 + n, 1],
-                          "values": ["Arbejdspladser", 4, 8, 3 + n, 8],
+                          "values": ["Arbejdspladser", 4, 11, 3 + n, 11],
                           "fill": {"color": BLUE}, "gap": 60})
         chart.set_title({"name": "Omkostning pr. IT-arbejdsplads"})
         chart.set_x_axis({"num_format": "#,##0", "name": "kr. pr. arbejdsplads",
