@@ -21,6 +21,17 @@ from workbook_templates.consolidation import write_consolidation
 ISSUED = "aftaleholders projektmappe"
 
 
+def assert_no_floats(data) -> None:
+    """Amounts in JSON are decimal strings: no float anywhere in ``data``."""
+    if isinstance(data, dict):
+        data = list(data.values())
+    if isinstance(data, list):
+        for v in data:
+            assert_no_floats(v)
+    else:
+        assert not isinstance(data, float), data
+
+
 def _issued(holder, *rows, name=None):
     name = name or f"{holder}.xlsx"
     frame = frame_of(*rows, file=name)
@@ -246,16 +257,7 @@ def test_consolidate_on_a_file_says_it_is_a_file(tmp_path, master_file, capsys):
 def test_json_has_no_floats_anywhere(master):
     c = consolidate([_issued("H1", booking(Beløb=100.5), booking(Omkostningssted="1001", Konto="2310",
                                                                    Beløb=0.1))], master)
-    def walk(o):
-        if isinstance(o, dict):
-            for v in o.values():
-                walk(v)
-        elif isinstance(o, list):
-            for v in o:
-                walk(v)
-        else:
-            assert not isinstance(o, float), o
-    walk(json.loads(json.dumps(consolidation_dict(c))))
+    assert_no_floats(json.loads(json.dumps(consolidation_dict(c))))
     assert consolidation_dict(c)["total_booked"] == "100.60"
 
 

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from conftest import EAN_H2, booking, frame_of, small_master_sheets, write_workbook
+from test_consolidation_trust import assert_no_floats
 from itbudget.bookings import BOOKING_HEADERS
 from itbudget.cli import COMMANDS, build_parser, main
 from itbudget.errors import MasterDataError
@@ -72,16 +73,8 @@ def test_validate_json_amounts_are_strings(tmp_path, master_file, capsys):
     main(["validate", str(books), "--master", str(master_file), "--format", "json"])
     data = json.loads(capsys.readouterr().out)
 
-    def walk(o):
-        if isinstance(o, dict):
-            for v in o.values():
-                walk(v)
-        elif isinstance(o, list):
-            for v in o:
-                walk(v)
-        else:
-            assert not isinstance(o, float), o
-    walk(data)
+    assert_no_floats(data)
+    assert data["lines"][0]["booked"] == "0.10"
 
 
 # --------------------------------------------------------------------------- point 11
@@ -205,3 +198,19 @@ def test_invoices_with_bookings_prints_the_count_not_the_list(tmp_path, master_f
                          cwd=repo, timeout=120)
     assert "30 bogføringer med fakturanr har ingen e-faktura her" in res.stdout
     assert "fakturanr N7" not in res.stdout
+
+
+def test_a_form_with_an_empty_field_is_not_called_unreadable(tmp_path):
+    from test_projects import cli, fill_form
+
+    from workbook_templates.project_form import write_project_form
+    from workbook_templates.stamdata import write_master_workbook
+
+    stam = write_master_workbook(small_master_sheets(), tmp_path / "Stamdata.xlsx")
+    forms = tmp_path / "skemaer"
+    forms.mkdir()
+    blank = write_project_form(tmp_path / "Projektskema.xlsx")
+    fill_form(blank, forms / "halv.xlsx", Titel="Uden nummer", Aftaleholder="H1", Ansoegt_beloeb=10)
+    proc = cli("projects", forms, "--master", stam, "-o", tmp_path / "ud.xlsx")
+    assert "Kan ikke bruges: halv.xlsx" in proc.stdout and "Kan ikke læses" not in proc.stdout
+    assert "1 problem; dette skema er IKKE indlæst" in proc.stdout
