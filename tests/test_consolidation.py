@@ -117,7 +117,9 @@ def test_json_shape_is_stable_with_kr_strings(master):
     assert (tel["line"], tel["used"], tel["shares"]) == ("TEL", "30000.01", {"H2": "30000.01"})
     assert tel["remaining"] == "-27000.01"
     assert set(d["workstations"][0]) == {"holder", "workstations", "home_workstations", "direct",
-                                         "allocated", "total", "complete", "per_workstation"}
+                                         "allocated", "total", "complete", "per_workstation",
+                                         "central_systems", "it_cost", "it_per_workstation",
+                                         "workplace", "workplace_per_workstation"}
     assert d["total_booked"] == "30000.01"
     assert d["savings"]["target"] == "4000000.00"
 
