@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itbudget import access
 from itbudget.bookings import BOOKINGS_SHEET
 from itbudget.errors import UnusableInput
+from itbudget.presentation import plural
 from itbudget.master import OPTIONAL_SHEETS, SHEETS, master_from_rows
 from itbudget.reading import norm_header
 from itbudget.statuses import (MESSAGE_HEADER, STATUS_HEADER, header_index, row_messages,
@@ -159,7 +160,7 @@ def report_rows(result: Validation, bookings_sheet: str, when: dt.datetime | Non
                      _kr(r.budget), _kr(r.commitments),
                      _kr(r.booked), _kr(r.remaining), _kr(r.uncovered)])
     rows += [[""] * 8, ["Fund", "", "", "", "", "", "", ""],
-             ["Række", "Bilag", "Regel", "Alvor", "Besked", "", "", ""]]
+             ["Række", "Bilag", "Regel", "Alvorlighed", "Besked", "", "", ""]]
     if not len(result.findings):
         rows.append(["Ingen fund: alle bogføringer er i orden.", "", "", "", "", "", "", ""])
     target = bookings_sheet.replace("'", "''").replace('"', '""')
@@ -190,9 +191,9 @@ def write_report(book, result: Validation, bookings_sheet: str) -> None:
 def summary_text(outcome: Outcome) -> str:
     """The one-line Danish result shown to the user."""
     if not outcome.errors and not outcome.warnings:
-        return f"{outcome.rows} bogføringer valideret: alle er i orden."
-    return (f"{outcome.rows} bogføringer valideret: {outcome.errors} fejl og "
-            f"{outcome.warnings} advarsler. Se kolonnen Status og arket {REPORT_SHEET}.")
+        return f"{plural(outcome.rows, 'bogføring')} valideret: alle er i orden."
+    return (f"{plural(outcome.rows, 'bogføring')} valideret: {plural(outcome.errors, 'fejl')} og "
+            f"{plural(outcome.warnings, 'advarsel')}. Se kolonnen Status og arket {REPORT_SHEET}.")
 
 
 CONSOLIDATION_SHEET = "Konsolidering"
@@ -239,7 +240,7 @@ def consolidation_rows(c, output, lists=None, when: dt.datetime | None = None) -
             else _kr(r.per_workstation)
         rows.append([safe_text(r.holder), safe_text(r.name), int(r.workstations),
                      int(r.home_workstations), _kr(r.direct), _kr(r.allocated), _kr(r.total), per])
-    rows += [[""], ["Fund pr. regel"], ["Regel", "Alvor", "Antal"]]
+    rows += [[""], ["Fund pr. regel"], ["Regel", "Alvorlighed", "Antal"]]
     findings = c.validation.findings
     if len(findings):
         counts = findings.groupby(["rule", "severity"]).size()
@@ -247,6 +248,13 @@ def consolidation_rows(c, output, lists=None, when: dt.datetime | None = None) -
             rows.append([rule, "Fejl" if severity == "error" else "Advarsel", int(n)])
     else:
         rows.append(["Ingen fund."])
+    missing = getattr(c, "missing", ())
+    if missing:
+        names = c.master.holder_by_id
+        rows += [[""], ["Aftaleholdere uden brugbar projektmappe eller eksport (tallene er ufuldstændige)"],
+                 ["", "Aftaleholder", "Navn", "Kontaktperson"]]
+        rows += [["Mangler", safe_text(h), safe_text(names[h].name), safe_text(names[h].contact)]
+                 for h in missing]
     bad = [s for s in c.sources if s.status == "unreadable"]
     if bad:
         rows += [[""], ["Filer, der ikke kunne bruges"], ["Fil", "Besked"]]

@@ -13,6 +13,7 @@ import importlib
 import sys
 
 from . import runtime
+from .argparse_da import danish
 from .errors import ItbudgetError, os_reason
 
 COMMANDS = ["validate", "import", "templates", "issue", "projects", "consolidate", "invoices", "serve",
@@ -20,6 +21,36 @@ COMMANDS = ["validate", "import", "templates", "issue", "projects", "consolidate
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse with its own words in Danish (:mod:`itbudget.argparse_da`)."""
+
+    def __init__(self, *args, **kw):
+        with danish():
+            super().__init__(*args, **kw)
+
+    def add_argument(self, *args, **kw):
+        with danish():
+            return super().add_argument(*args, **kw)
+
+    def add_subparsers(self, **kw):
+        with danish():
+            return super().add_subparsers(**kw)
+
+    def parse_known_args(self, args=None, namespace=None):
+        with danish():
+            return super().parse_known_args(args, namespace)
+
+    def parse_args(self, args=None, namespace=None):
+        with danish():
+            return super().parse_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with danish():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with danish():
+            return super().format_help()
+
     def error(self, message: str):  # argparse's own messages, in Danish framing
         self.print_usage(sys.stderr)
         print(f"itbudget: fejl i kommandoen: {message}", file=sys.stderr)

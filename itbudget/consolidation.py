@@ -36,10 +36,12 @@ from .bookings import FRAME_COLUMNS, concat, empty_frame, read_bookings
 from .errors import ItbudgetError, UnusableInput
 from .files import shown_name, undecodable_name, usable_cores
 from .invoices import InvoiceReport, check_invoices, report_dict
-from .master import MasterData, Settings, load_master
+from .master import MasterData, Settings, load_master, require_full_master
 from .parsing import clean_id, ore_to_kr_str
 from .reading import find_sheet, read_sheet
 from .report import findings_records, lines_records
+from .workstations import add_workstation_views
+from .returns import missing_holders, routed, row_holders, scope_findings, with_scope_findings
 from .validation import Validation, check_template_version, validate
 from .writing import is_kept_copy
 
@@ -255,8 +257,10 @@ class Consolidation:
     - ``central_shares``: line, holder, amount (placeable bookings on the line's accounts)
     - ``lines``: the decentral budget lines of every holder (``validation.LINE_COLUMNS``)
     - ``workstations``: holder, name, workstations, home_workstations, seats, direct,
-      allocated, total, per_workstation (øre, rounded half away from zero; None for 0 seats)
-    - ``categories``: category, budget, booked (for the chart)
+      allocated, total, complete, per_workstation (øre, rounded half away from zero; None for
+      0 seats or an incomplete holder), and central_systems, it_cost, it_per_workstation,
+      workplace, workplace_per_workstation (:mod:`itbudget.workstations`)
+    - ``categories``: category, budget, commitments, booked (for the chart)
     - ``county``: account, name, category, booked, block_grant, difference (booked - grant)
     - ``savings``: see :func:`savings_status`
     """
@@ -274,6 +278,13 @@ class Consolidation:
     total_booked: int
     pooled: int
     invoices: InvoiceReport | None = None
+    #: Holders in the master data without a usable returned workbook or export (ids).
+    missing: tuple[str, ...] = ()
+
+    @property
+    def row_holders(self) -> np.ndarray:
+        """The holder whose workbook or export holds each ledger row (see :mod:`itbudget.returns`)."""
+        return row_holders(self.ledger, self.sources, self.master)
 
     @property
     def ledger(self) -> pd.DataFrame:
@@ -281,12 +292,8 @@ class Consolidation:
 
     @property
     def findings(self) -> pd.DataFrame:
-        """Findings with the holder and file of each booking."""
-        f = self.validation.findings.copy()
-        pos = f["position"].to_numpy()
-        holders = self.ledger["holder"].to_numpy()
-        f["holder"] = np.where(pos >= 0, holders[np.clip(pos, 0, None)] if len(holders) else "", "")
-        return f
+        """Findings with the file of each booking, the holder holding the row, its contact and amount."""
+        return routed(self.validation.findings, self.ledger, self.row_holders, self.master)
 
     @property
     def errors(self) -> int:
@@ -307,7 +314,8 @@ class Consolidation:
         return 1 if self.errors or self.unreadable or invoice_errors else 0
 
 
-def workstation_costs(placed: pd.DataFrame, master: MasterData) -> tuple[pd.DataFrame, int]:
+def workstation_costs(placed: pd.DataFrame, master: MasterData, *,
+                      incomplete: set[str] = frozenset()) -> tuple[pd.DataFrame, int]:
     """The cost of one IT workstation per holder (DOMAIN.md), and the pooled amount.
 
     ``direct``: the holder's placeable bookings, on every IT account, except
@@ -315,6 +323,9 @@ def workstation_costs(placed: pd.DataFrame, master: MasterData) -> tuple[pd.Data
     arbejdsplads"; those lines' use by all holders is pooled and split by
     Arbejdspladser + Hjemmearbejdspladser (:func:`largest_remainder`; if no
     holder has any seats, equally). ``total = direct + allocated``.
+    A holder in ``incomplete`` (nothing usable returned) keeps its figures, but
+    its ``per_workstation`` is None and ``complete`` False: a missing workbook
+    must not read as the cheapest workstation.
     """
     marked = {c.id for c in master.central_lines if c.per_workstation}
     pooled_mask = ((placed["financing"] == "central") & placed["central_line"].isin(marked)).to_numpy()
@@ -326,14 +337,15 @@ def workstation_costs(placed: pd.DataFrame, master: MasterData) -> tuple[pd.Data
     for h in holders:
         d = int(direct.get(h.id, 0))
         a = allocated.get(h.id, 0)
+        per = round_div(d + a, h.seats) if h.seats and h.id not in incomplete else None
         rows.append((h.id, h.name, h.workstations, h.home_workstations, h.seats, d, a, d + a,
-                     round_div(d + a, h.seats) if h.seats else None))
+                     h.id not in incomplete, per))
     cols = ["holder", "name", "workstations", "home_workstations", "seats", "direct",
-            "allocated", "total", "per_workstation"]
+            "allocated", "total", "complete", "per_workstation"]
     out = pd.DataFrame([r[:-1] for r in rows], columns=cols[:-1])
     # Object column: None (no seats) must stay None, not become NaN in a float column.
     out["per_workstation"] = pd.Series([r[-1] for r in rows], index=out.index, dtype=object)
-    return out, pool
+    return add_workstation_views(out, placed, master, pooled_mask, incomplete), pool
 
 
 def central_rollup(placed: pd.DataFrame, master: MasterData,
@@ -361,7 +373,7 @@ def central_rollup(placed: pd.DataFrame, master: MasterData,
 
 
 def category_totals(placed: pd.DataFrame, master: MasterData) -> pd.DataFrame:
-    """Budget and booked per account category, central lines under their accounts' category.
+    """Budget, commitments (Disponeret) and booked per account category, central lines under their accounts' category.
 
     A central line whose accounts have one category counts under it; otherwise
     under the line's own name, so no budget is counted twice.
@@ -374,19 +386,23 @@ def category_totals(placed: pd.DataFrame, master: MasterData) -> pd.DataFrame:
     central_cat = {c.id: (next(iter(line_cats[c.id])) if len(line_cats.get(c.id, ())) == 1
                           else c.name) for c in master.central_lines}
     budget: dict[str, int] = {}
+    commitments: dict[str, int] = {}
     for b in master.budget_lines:
         a = acc.get(b.account)
         cat = (a.category or a.name) if a else b.account
         budget[cat] = budget.get(cat, 0) + b.budget
+        commitments[cat] = commitments.get(cat, 0) + b.commitments
     for c in master.central_lines:
-        budget[central_cat[c.id]] = budget.get(central_cat[c.id], 0) + c.budget
+        cat = central_cat[c.id]
+        budget[cat] = budget.get(cat, 0) + c.budget
+        commitments[cat] = commitments.get(cat, 0) + c.commitments
     acc_cat = {a.id: (central_cat.get(a.central_line, a.category or a.name)
                       if a.financing == "central" else (a.category or a.name))
                for a in master.accounts}
     booked = placed.groupby(placed["account"].map(acc_cat))["amount"].sum()
     cats = list(dict.fromkeys(list(budget) + [c for c in booked.index]))
-    rows = [(c, budget.get(c, 0), int(booked.get(c, 0))) for c in cats]
-    return pd.DataFrame(rows, columns=["category", "budget", "booked"])
+    rows = [(c, budget.get(c, 0), commitments.get(c, 0), int(booked.get(c, 0))) for c in cats]
+    return pd.DataFrame(rows, columns=["category", "budget", "commitments", "booked"])
 
 
 def county_systems(placed: pd.DataFrame, master: MasterData) -> pd.DataFrame:
@@ -486,10 +502,15 @@ def consolidate(sources: list[Source], master: MasterData, *, invoices: bool = T
     bookings = _with_source_columns(used)
     result = validate(bookings, master, central_coverage=True,
                       blank_rows=sum(s.blank_rows for s in sources if s.status == OK))
+    # What validating each returned workbook alone reports, consolidation reports too.
+    extra = scope_findings(used, bookings, master, result.findings)
+    if len(extra):
+        result = replace(result, findings=with_scope_findings(result.findings, extra))
     f = result.ledger.frame
     placed = f.loc[f["placeable"].to_numpy(), ROLLUP_COLUMNS]
     central, shares = central_rollup(placed, master, result)
-    workstations, pool = workstation_costs(placed, master)
+    missing = missing_holders(sources, f, master)
+    workstations, pool = workstation_costs(placed, master, incomplete=set(missing))
     lines = result.lines[result.lines["central_line"] == ""].reset_index(drop=True)
     inv = check_invoice_sources(sources, master, bookings) if invoices else None
     if inv is not None:
@@ -500,7 +521,7 @@ def consolidate(sources: list[Source], master: MasterData, *, invoices: bool = T
         central_shares=shares, lines=lines, workstations=workstations,
         categories=category_totals(placed, master), county=county_systems(placed, master),
         savings=savings_status(placed, master), total_booked=int(placed["amount"].sum()),
-        pooled=pool, invoices=inv)
+        pooled=pool, invoices=inv, missing=missing)
 
 
 def consolidate_dir(directory: Path | str, master_path: Path | str, *, workers: int | None = None,
@@ -513,11 +534,8 @@ def consolidate_dir(directory: Path | str, master_path: Path | str, *, workers: 
     only for unusable master data or a missing folder; bad files become
     sources with status ``unreadable``.
     """
-    master = load_master(master_path)
-    if master.scope:
-        raise UnusableInput(
-            f"{Path(master_path).name}: er en aftaleholders projektmappe (aftaleholder "
-            f"{master.scope}), ikke de fulde stamdata. Konsolidering kræver stamdata for hele kommunen.")
+    master = require_full_master(load_master(master_path), Path(master_path).name,
+                                 "Konsolidering kræver stamdata for hele kommunen.")
     sources = read_sources(directory, master, workers,
                            exclude=(Path(master_path), *exclude), progress=progress)
     return consolidate(sources, master)
@@ -534,16 +552,24 @@ def consolidation_dict(c: Consolidation) -> dict:
     shares: dict[str, dict[str, str]] = {}
     for r in c.central_shares.itertuples(index=False):
         shares.setdefault(r.line, {})[r.holder] = _kr(r.amount)
-    findings = findings_records(c.validation.findings, with_file=True)
-    for rec in findings:
+    routed_findings = c.findings
+    findings = findings_records(routed_findings, with_file=True)
+    for rec, holder, contact, amount in zip(findings, routed_findings["holder"],
+                                            routed_findings["contact"], routed_findings["amount"]):
         rec.pop("sheet", None)
+        rec.update(holder=holder, contact=contact, amount=_kr(amount))
+    names = c.master.holder_by_id
     out = {
         "sources": [{"file": s.file, "status": s.status, "message": s.message, "rows": s.rows}
                     for s in c.sources],
         "rows": c.validation.rows,
         "errors": c.errors,
         "warnings": c.warnings,
-        "findings": [{k: r[k] for k in ("file", "row", "voucher", "rule", "severity", "message")}
+        "missing": list(c.missing),
+        "missing_holders": [{"holder": h, "name": names[h].name, "contact": names[h].contact}
+                            for h in c.missing],
+        "findings": [{k: r[k] for k in ("file", "row", "voucher", "holder", "contact", "amount",
+                                        "rule", "severity", "message")}
                      for r in findings],
         "central_lines": [
             {"line": r.line, "name": r.name, "budget": _kr(r.budget),
@@ -555,8 +581,11 @@ def consolidation_dict(c: Consolidation) -> dict:
         "workstations": [
             {"holder": r.holder, "workstations": int(r.workstations),
              "home_workstations": int(r.home_workstations), "direct": _kr(r.direct),
-             "allocated": _kr(r.allocated), "total": _kr(r.total),
-             "per_workstation": _kr(r.per_workstation)}
+             "allocated": _kr(r.allocated), "total": _kr(r.total), "complete": bool(r.complete),
+             "per_workstation": _kr(r.per_workstation),
+             "central_systems": _kr(r.central_systems), "it_cost": _kr(r.it_cost),
+             "it_per_workstation": _kr(r.it_per_workstation), "workplace": _kr(r.workplace),
+             "workplace_per_workstation": _kr(r.workplace_per_workstation)}
             for r in c.workstations.itertuples(index=False)],
         "county_systems": [
             {"account": r.account, "name": r.name, "booked": _kr(r.booked),

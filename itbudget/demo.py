@@ -100,7 +100,7 @@ _ACCOUNTS = [
      (200, 3000), ["TDC NetDesign A/S", "Telia Danmark"]),
     ("2315", "Mobiltelefoni", "Telefoni", "central", "TEL", False, "advar", 3,
      (150, 4000), ["TDC NetDesign A/S", "Telia Danmark", "3 Danmark A/S"]),
-    ("2320", "Central drift og support", "Drift", "central", "DRIFT", False, "advar", 3,
+    ("2320", "Central drift og support", "Support", "central", "DRIFT", False, "advar", 3,
      (5000, 150000), ["Netic A/S", "Atea A/S", "Globeteam A/S"]),
     ("2330", "Netværk og infrastruktur", "Drift", "central", "NET", False, "advar", 3,
      (2000, 80000), ["GlobalConnect A/S", "Cisco Systems Danmark"]),
@@ -122,6 +122,9 @@ _CENTRAL = [
     ("AMT", "Systemer overtaget fra amtet", False, 0.96, 0.0),
     ("PULJE", "Central pulje til nye systemer", False, 1.30, 0.05),
 ]
+#: Central lines for systems the whole municipality uses ("Kommunefælles"): booked at
+#: IT-staben's cost centres, but not the cost of IT-staben's own workstations.
+_MUNICIPALITY_WIDE = {"AMT", "PULJE"}
 
 # Which accounts a kind of holder books on, with relative weights.
 _PROFILE = {
@@ -144,7 +147,7 @@ _PROJECTS = [
     ("P26-04", "Trådløst netværk i Hovedbiblioteket", 22, "2250", "partial"),
     ("P26-05", "Velfærdsteknologi: skærmbesøg", 20, "2250", "late"),
     ("P26-06", "Fælles ESDH-opgradering", 0, "2350", "full"),
-    ("P26-07", "KMD Opus: ny lønmodul", 28, "2260", "over"),
+    ("P26-07", "KMD Opus: nyt lønmodul", 28, "2260", "over"),
     ("P26-08", "Elev-pc'er til udskoling", 4, "2250", "full"),
 ]
 #: Share of a project holder's bookings that go to its project.
@@ -356,7 +359,8 @@ def build_demo(seed: int = 2026, bookings_per_holder: int | None = None) -> Demo
                 commit = (int(budget * 0.03) // 100_00) * 100_00
         budget_rows.append([c, a, _kr(budget), _kr(commit) if commit else None])
 
-    central_rows = [["Budgetlinje", "Navn", "Budget", "Disponeret", "Fordeles pr. arbejdsplads"]]
+    central_rows = [["Budgetlinje", "Navn", "Budget", "Disponeret", "Fordeles pr. arbejdsplads",
+                     "Kommunefælles"]]
     for line, lname, per_ws, factor, commit_share in _CENTRAL:
         s = central_spend.get(line, 0)
         if factor < 1:
@@ -366,7 +370,7 @@ def build_demo(seed: int = 2026, bookings_per_holder: int | None = None) -> Demo
             budget = _round_up(int(s * (factor + commit_share)), 10000)
             commit = (int(budget * commit_share) // 1000_00) * 1000_00
         central_rows.append([line, lname, _kr(budget), _kr(commit) if commit else None,
-                             "ja" if per_ws else "nej"])
+                             "ja" if per_ws else "nej", "ja" if line in _MUNICIPALITY_WIDE else "nej"])
 
     # --- project forms, approvals relative to the project's bookings
     project_rows = [["Projektnr", "Titel", "Aftaleholder", "Godkendt beløb", "Godkendt IT",

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from . import column_names as colnames
 from .column_names import ColumnName
 from .errors import MasterDataError, Problem, UnusableInput
-from .parsing import clean_id, is_ean, parse_amount, parse_date
+from .parsing import clean_id, format_kr, is_ean, parse_amount, parse_date
 from .reading import Table, find_sheet, open_workbook, read_sheet
 
 TEMPLATE_VERSION = 1
@@ -92,6 +92,8 @@ class CentralLine(_Record):
     budget: int
     commitments: int = 0
     per_workstation: bool = False
+    #: Systems for the whole municipality (Kommunefælles): not a cost of one holder's workstations.
+    municipality_wide: bool = False
 
 
 class ProjectForm(_Record):
@@ -209,6 +211,15 @@ class MasterData:
         )
 
 
+def require_full_master(master: MasterData, file: str, why: str) -> MasterData:
+    """Refuse a budget-holder workbook given where the whole municipality's master data belongs."""
+    if master.scope:
+        raise UnusableInput(
+            f"{file}: er en aftaleholders projektmappe (aftaleholder {master.scope}), ikke de "
+            f"fulde stamdata. {why}")
+    return master
+
+
 # --------------------------------------------------------------------------- reading
 
 SHEETS: dict[str, tuple[list[str], list[str]]] = {
@@ -223,7 +234,7 @@ SHEETS: dict[str, tuple[list[str], list[str]]] = {
                    "Ved overskridelse", "Kontaktperson", "Bloktilskud"]),
     "Budget": (["Omkostningssted", "Konto", "Budget"], ["Disponeret"]),
     "Centrale budgetter": (["Budgetlinje", "Navn", "Budget"],
-                           ["Disponeret", "Fordeles pr. arbejdsplads"]),
+                           ["Disponeret", "Fordeles pr. arbejdsplads", "Kommunefælles"]),
     "Projektskemaer": (["Projektnr", "Aftaleholder", "Godkendt beløb"],
                        ["Titel", "Godkendt IT", "Godkendt EPO", "Godkendt Økonomi"]),
     "Besparelser": (["Tiltag", "Beløb"], ["Konto", "Omkostningssted"]),
@@ -353,7 +364,7 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData
     settings_kw = dict(
         municipality=c.text(kv.get("kommune", (0, ""))[1]), budget_year=year or 2000,
         savings_target=target, template_version=version,
-        master_date=c.text(kv.get("stamdata dato", (0, ""))[1]),
+        master_date=c.text(kv.get("dato for stamdata", kv.get("stamdata dato", (0, "")))[1]),
         holder_scope=c.text(kv.get("aftaleholder", (0, ""))[1]),
     )
 
@@ -400,7 +411,9 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData
                 budget=c.amount("Centrale budgetter", row, "Budget", r["Budget"]),
                 commitments=c.amount("Centrale budgetter", row, "Disponeret", r.get("Disponeret"), 0),
                 per_workstation=c.yes_no("Centrale budgetter", row, "Fordeles pr. arbejdsplads",
-                                         r.get("Fordeles pr. arbejdsplads"))))
+                                         r.get("Fordeles pr. arbejdsplads")),
+                municipality_wide=c.yes_no("Centrale budgetter", row, "Kommunefælles",
+                                           r.get("Kommunefælles"))))
     central_ids = {x.id for x in centrals}
 
     accounts, seen = [], {}
@@ -460,9 +473,13 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData
             continue
         if hid not in holder_ids:
             c.add("Projektskemaer", row, f"projekt {pid} peger på aftaleholder '{hid}', som ikke findes.")
+        approved = c.amount("Projektskemaer", row, "Godkendt beløb", r["Godkendt beløb"])
+        if approved < 0:  # a negative limit would silently turn ITB008 off
+            c.add("Projektskemaer", row, f"Godkendt beløb for projekt {pid} er negativt "
+                  f"({format_kr(approved)}); det skal være 0 eller større.")
         projects.append(ProjectForm(
             id=pid, title=c.text(r.get("Titel")), holder=hid,
-            approved_amount=c.amount("Projektskemaer", row, "Godkendt beløb", r["Godkendt beløb"]),
+            approved_amount=approved,
             approved_it=c.date("Projektskemaer", row, "Godkendt IT", r.get("Godkendt IT")),
             approved_epo=c.date("Projektskemaer", row, "Godkendt EPO", r.get("Godkendt EPO")),
             approved_finance=c.date("Projektskemaer", row, "Godkendt Økonomi", r.get("Godkendt Økonomi"))))

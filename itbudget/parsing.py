@@ -349,19 +349,14 @@ def _parse_dates(obj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, ~np.isnat(out)
 
 
+from .presentation import format_kr  # noqa: E402,F401 - the one kr. formatter, re-exported
+
+
 def ore_to_kr_str(ore: int) -> str:
     """Øre as a decimal string in kr. with two decimals: ``1000001`` -> ``"10000.01"``."""
     sign = "-" if ore < 0 else ""
     q, r = divmod(abs(int(ore)), 100)
     return f"{sign}{q}.{r:02d}"
-
-
-def format_kr(ore: int, unit: bool = True) -> str:
-    """Øre in Danish notation: ``123456789`` -> ``"1.234.567,89 kr."``."""
-    sign = "-" if ore < 0 else ""
-    q, r = divmod(abs(int(ore)), 100)
-    text = f"{sign}{q:,}".replace(",", ".") + f",{r:02d}"
-    return f"{text} kr." if unit else text
 
 
 def format_date(day: np.datetime64 | dt.date | None) -> str:

@@ -11,6 +11,7 @@ import json
 import numpy as np
 
 from .parsing import format_kr, ore_to_kr_str
+from .presentation import plural
 from .validation import Validation
 
 
@@ -63,38 +64,51 @@ def validation_json(result: Validation) -> str:
     return json.dumps(validation_dict(result), ensure_ascii=False) + "\n"
 
 
-_SEVERITY_DA = {"error": "Fejl", "warning": "Advarsel"}
+def shown_lines(result: Validation):
+    """The budget lines a report shows: those of the holders whose bookings were validated.
+
+    A holder's workbook carries only its own lines; a bare export validated
+    against the whole municipality's master data would otherwise list every
+    line of every holder. Central lines (consolidation only) are kept.
+    """
+    lines = result.lines
+    f = result.ledger.frame
+    if result.ledger.master.scope or not len(lines):
+        return lines
+    holders = set(f["holder"].tolist()) - {""} if len(f) else set()
+    keep = lines["holder"].isin(holders).to_numpy() | (lines["central_line"] != "").to_numpy()
+    return lines[keep]
 
 
 def validation_text(result: Validation) -> str:
     """A report a budget holder can read: what is wrong, where, and whom to call."""
+    from .digest import group_findings
+
     f = result.ledger.frame
     files = ", ".join(dict.fromkeys(f["file"].tolist())) if len(f) else (result.file or "(ingen bogføringer)")
     out = [f"Validering af {files}",
-           f"{result.rows} bogføringer læst"
-           + (f" ({result.blank_rows} tomme rækker sprunget over)" if result.blank_rows else "")
-           + f"; {result.errors} fejl og {result.warnings} advarsler.", ""]
+           f"{plural(result.rows, 'bogføring')} læst"
+           + (f" ({plural(result.blank_rows, 'tom række')} sprunget over)" if result.blank_rows else "")
+           + f"; {plural(result.errors, 'fejl')} og {plural(result.warnings, 'advarsel')}.", ""]
     if len(result.findings):
         out.append("Fund (række: regel - besked):")
-        for r in result.findings.itertuples(index=False):
-            where = f"{r.sheet} række {r.row}" if r.sheet else f"linje {r.row}"
-            voucher = f", bilag {r.voucher}" if r.voucher else ""
-            out.append(f"  {where}{voucher}: {_SEVERITY_DA.get(r.severity, r.severity)} "
-                       f"{r.rule} - {r.message}")
+        out += [f"  {g.text}" for g in group_findings(result.findings, f)]
         out.append("")
     else:
         out.append("Ingen fund: alle bogføringer er i orden.")
         out.append("")
-    lines = result.lines
+    lines = shown_lines(result)
     if len(lines):
         out.append("Budgetlinjer:")
-        out.append(f"  {'Linje':<22} {'Budget':>18} {'Bogført':>18} {'Rest':>18}  Status")
+        out.append(f"  {'Linje':<22} {'Budget':>18} {'Disponeret':>18} {'Bogført':>18} {'Rest':>18}"
+                   "  Status")
         for r in lines.itertuples(index=False):
             name = f"{r.cost_centre}/{r.account}" if r.cost_centre else f"central {r.central_line}"
             status = "OVERSKREDET" if r.remaining < 0 else "ok"
-            out.append(f"  {name:<22} {format_kr(r.budget):>18} {format_kr(r.booked):>18} "
-                       f"{format_kr(r.remaining):>18}  {status}")
+            out.append(f"  {name:<22} {format_kr(r.budget):>18} {format_kr(r.commitments):>18} "
+                       f"{format_kr(r.booked):>18} {format_kr(r.remaining):>18}  {status}")
+        out.append("  Rest = budget - disponeret - bogført.")
         over = int(np.sum(lines["remaining"].to_numpy() < 0))
         if over:
-            out.append(f"\n{over} budgetlinje(r) er overskredet.")
+            out.append(f"\n{plural(over, 'budgetlinje')} er overskredet.")
     return "\n".join(out) + "\n"

@@ -18,7 +18,8 @@ import pandas as pd
 from .bookings import read_bookings
 from .errors import ItbudgetError, TemplateVersionError, UnusableInput
 from .ledger import Ledger, central_line_key, line_key, prepare
-from .master import READABLE_TEMPLATE_VERSIONS, MasterData, load_master, load_master_from_book
+from .master import (READABLE_TEMPLATE_VERSIONS, MasterData, load_master, load_master_from_book,
+                     require_full_master)
 from .rules import RULES
 
 FINDING_COLUMNS = ["file", "sheet", "row", "voucher", "rule", "severity", "message", "position"]
@@ -172,6 +173,8 @@ def validate_file(path: Path | str, master_path: Path | str | None = None) -> Va
     if master_error is not None:
         raise master_error
     if master_path is not None:
+        master = require_full_master(master, Path(master_path).name,
+                                     "Angiv stamdata-projektmappen med --master.")
         central = True
         if source.is_issued_workbook:
             embedded = load_master_from_book(source.book, path.name)

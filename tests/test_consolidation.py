@@ -110,13 +110,16 @@ def test_json_shape_is_stable_with_kr_strings(master):
     d = consolidation_dict(c)
     assert {"sources", "findings", "central_lines", "workstations", "total_booked", "savings"} <= set(d)
     assert d["sources"] == [{"file": "bog.xlsx", "status": "ok", "message": "", "rows": 2}]
-    assert set(d["findings"][0]) == {"file", "row", "voucher", "rule", "severity", "message"}
+    assert set(d["findings"][0]) == {"file", "row", "voucher", "holder", "contact", "amount", "rule",
+                                     "severity", "message"}
     tel = d["central_lines"][0]
     assert {"line", "budget", "used", "remaining", "shares"} <= set(tel)
     assert (tel["line"], tel["used"], tel["shares"]) == ("TEL", "30000.01", {"H2": "30000.01"})
     assert tel["remaining"] == "-27000.01"
     assert set(d["workstations"][0]) == {"holder", "workstations", "home_workstations", "direct",
-                                         "allocated", "total", "per_workstation"}
+                                         "allocated", "total", "complete", "per_workstation",
+                                         "central_systems", "it_cost", "it_per_workstation",
+                                         "workplace", "workplace_per_workstation"}
     assert d["total_booked"] == "30000.01"
     assert d["savings"]["target"] == "4000000.00"
 

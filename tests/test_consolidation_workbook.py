@@ -58,10 +58,11 @@ def test_workbook_has_every_sheet_charts_and_a_filterable_findings_table(tmp_pat
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == SHEETS
     fund = wb["Fund"]
-    assert fund.tables["Fund"].ref.startswith("A4:I")
+    assert fund.tables["Fund"].ref.startswith("A4:K")
     header = [c.value for c in fund[4]]
-    assert header == ["Fil", "Ark", "Række", "Bilag", "Aftaleholder", "Navn", "Regel", "Alvor", "Besked"]
-    rules = {r[6] for r in fund.iter_rows(min_row=5, values_only=True)}
+    assert header == ["Fil", "Ark", "Række", "Bilag", "Aftaleholder", "Navn", "Kontaktperson", "Beløb (kr.)",
+                      "Regel", "Alvorlighed", "Besked"]
+    rules = {r[8] for r in fund.iter_rows(min_row=5, values_only=True)}
     assert "ITB006" in rules  # 1001/2210: 1,500 kr. booked on a 1,000 kr. budget
     ws = wb["Arbejdspladser"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}

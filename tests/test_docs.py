@@ -33,7 +33,7 @@ def test_every_command_has_help(command):
     proc = subprocess.run([sys.executable, "-m", "itbudget.cli", command, "--help"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert "usage:" in proc.stdout
+    assert "brug:" in proc.stdout
     # Danish help: at least one word with æ, ø or å, or a common Danish word.
     assert re.search(r"[æøå]|\b(og|fra|til|med|eller)\b", proc.stdout, re.IGNORECASE), proc.stdout
 

@@ -53,14 +53,15 @@ def test_read_filled_form(blank, tmp_path):
     form = read_project_form(path)
     p = form.project
     assert (p.id, p.holder, p.approved_amount) == ("P7", "H1", 1234550)
-    assert (p.approved_it, p.approved_epo, p.approved_finance) == (D(2026, 1, 10), D(2026, 1, 12), D(2026, 1, 15))
-    assert form.description == "Nye tablets" and form.approver_names["IT"] == "Ida IT"
+    # Approvals are never taken from the applicant's form (issue 15 point 10).
+    assert (p.approved_it, p.approved_epo, p.approved_finance) == (None, None, None)
+    assert form.description == "Nye tablets" and form.approver_names == {} and form.ignored_approvals
 
 
-def test_approved_amount_overrides_applied(blank, tmp_path):
+def test_a_self_filled_approved_amount_is_not_taken(blank, tmp_path):
     path = fill_form(blank, tmp_path / "p.xlsx", **approved("P7", amount=9000, Godkendt_beloeb=7000))
     form = read_project_form(path)
-    assert form.project.approved_amount == 700000 and form.applied_amount == 900000
+    assert form.project.approved_amount == 900000 and form.applied_amount == 900000
 
 
 def test_form_without_names_is_read_by_its_labels(blank, tmp_path):
@@ -69,14 +70,14 @@ def test_form_without_names_is_read_by_its_labels(blank, tmp_path):
     for name in list(wb.defined_names):
         del wb.defined_names[name]
     wb.save(path)
-    assert read_project_form(path).project.approved_epo == D(2026, 1, 12)
+    assert read_project_form(path).project.id == "P8"
 
 
 def test_bad_forms_get_danish_messages(blank, tmp_path):
     with pytest.raises(UnusableInput, match=r"Projektskema.xlsx.*Projektnr mangler.*Aftaleholder mangler"):
         read_project_form(blank)
     bad = fill_form(blank, tmp_path / "dato.xlsx", **approved("P9", it="i morgen", amount="mange"))
-    with pytest.raises(UnusableInput, match=r"dato.xlsx.*Ansøgt beløb 'mange'.*IT 'i morgen' er ikke en dato"):
+    with pytest.raises(UnusableInput, match=r"dato.xlsx.*Ansøgt beløb 'mange'"):
         read_project_form(bad)
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"PK\x03\x04 not really a workbook")
@@ -106,15 +107,16 @@ def test_projects_adds_updates_and_reports_conflicts(folder, blank):
     assert proc.returncode == 1, proc.stderr
     out = stam.with_name("Stamdata (opdateret).xlsx")
     assert "Tilføjet: projekt P3" in proc.stdout
-    assert "Opdateret: projekt P2" in proc.stdout and "Godkendt EPO 20-01-2026" in proc.stdout
+    assert "Opdateret: projekt P2" in proc.stdout and "Godkendt EPO 20-01-2026" not in proc.stdout
+    assert "Godkendelser og godkendt beløb i" in proc.stdout
     assert "Projekt P1 (p1.xlsx): godkendt beløb 5.000,00 kr. i stamdata, 6.000,00 kr. i skemaet" in proc.stdout
     assert "aftaleholder 'H9' findes ikke" in proc.stdout
     assert "tom.xlsx" in proc.stdout and "~$" not in proc.stdout
     assert stam.read_bytes() == before
     m = load_master(out)
     p = m.project_by_id
-    assert p["P3"].approved_amount == 250050 and p["P3"].approved_finance == D(2026, 1, 15)
-    assert p["P2"].approved_epo == D(2026, 1, 20)
+    assert p["P3"].approved_amount == 250050 and p["P3"].approved_finance is None
+    assert p["P2"].approved_epo is None  # the form's self-filled approval is not taken
     assert p["P1"].approved_amount == 500000  # conflicts are not applied
     assert "P4" not in p
     ws = openpyxl.load_workbook(out)["Projektskemaer"]
@@ -146,3 +148,24 @@ def test_projects_refuses_unusable_input(folder, tmp_path):
     assert nodir.returncode == 2 and "er ikke en mappe" in nodir.stderr
     for proc in (empty, same, nodir):
         assert "Traceback" not in proc.stderr
+
+
+def test_the_approvers_section_is_locked_and_epo_is_explained(blank):
+    wb = openpyxl.load_workbook(blank)
+    ws = wb["Projektskema"]
+    assert ws.protection.sheet
+    for ref in ("B12", "B15", "C15", "B16", "C16", "B17", "C17"):
+        assert ws[ref].protection.locked, ref
+    assert not ws["B4"].protection.locked
+    texts = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "EPO er kommunens udviklings- og organisationsstab" in texts
+
+
+def test_a_self_approved_form_is_imported_unapproved(folder, blank, tmp_path):
+    stam, forms = folder
+    fill_form(blank, forms / "selv.xlsx", **approved("P6", Godkendt_beloeb=1))
+    proc = cli("projects", forms, "--master", stam, "-o", tmp_path / "ud.xlsx")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    p = load_master(tmp_path / "ud.xlsx").project_by_id["P6"]
+    assert (p.approved_it, p.approved_epo, p.approved_finance, p.approved_on) == (None, None, None, None)
+    assert p.approved_amount == 500000

@@ -182,11 +182,14 @@ def test_project_form_has_named_inputs_and_protection(tmp_path):
     wb = openpyxl.load_workbook(write_project_form(tmp_path / "Projektskema.xlsx"))
     ws = wb["Projektskema"]
     assert ws.protection.sheet
-    for name in ("Projektnr", "Titel", "Aftaleholder", "Beskrivelse", "Ansoegt_beloeb",
-                 "Godkendt_IT_dato", "Godkendt_EPO_navn", "Godkendt_Oekonomi_dato"):
+    for name in ("Projektnr", "Titel", "Aftaleholder", "Beskrivelse", "Ansoegt_beloeb"):
         ((sheet, ref),) = wb.defined_names[name].destinations
         assert sheet == "Projektskema"
         assert ws[ref.replace("$", "")].protection.locked is False, name
+    # Approvals are Økonomistaben's, in the master data (issue 15): locked on the form.
+    for name in ("Godkendt_IT_dato", "Godkendt_EPO_navn", "Godkendt_Oekonomi_dato", "Godkendt_beloeb"):
+        ((sheet, ref),) = wb.defined_names[name].destinations
+        assert ws[ref.replace("$", "")].protection.locked is not False, name
     assert ws["A4"].protection.locked
 
 

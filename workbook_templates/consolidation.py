@@ -29,6 +29,7 @@ import xlsxwriter
 
 from itbudget.allocation import id_order_key, round_div
 from itbudget.errors import UnusableInput, os_reason
+from itbudget.consolidation_text import OVERRUN_NOTE
 from itbudget.invoices.render import SHEET_HEADERS, invoice_sheet_rows
 from itbudget.writing import atomic_path
 
@@ -171,8 +172,8 @@ def _findings_rows(c) -> list[tuple]:
         return []
     f = c.findings
     names = _holder_names(c)
-    return [(r.file, r.sheet, int(r.row), r.voucher, r.holder, names.get(r.holder, ""), r.rule,
-             _SEVERITY_DA.get(r.severity, r.severity), r.message)
+    return [(r.file, r.sheet, int(r.row), r.voucher, r.holder, names.get(r.holder, ""), r.contact,
+             r.amount, r.rule, _SEVERITY_DA.get(r.severity, r.severity), r.message)
             for r in f.itertuples(index=False)]
 
 
@@ -241,7 +242,7 @@ def _overview(b: _Book, c, charts: bool) -> None:
         s = c.savings
         saving = [("Sparemål", "kr", s["target"]), ("Registrerede besparelser", "kr", s["registered"]),
                   ("Mangler i registeret i forhold til sparemålet", "kr", s["register_gap"]),
-                  ("Holdt ifølge bogføringerne", "kr", s["secured"]),
+                  ("Realiseret ifølge bogføringerne", "kr", s["secured"]),
                   ("Mangler i forhold til sparemålet ifølge bogføringerne", "kr", s["secured_gap"])]
     else:
         key = [(label, "kr", None) for label in (
@@ -249,7 +250,7 @@ def _overview(b: _Book, c, charts: bool) -> None:
             "Decentrale budgetter i alt", "Bogført på decentrale budgetlinjer")]
         saving = [(label, "kr", None) for label in (
             "Sparemål", "Registrerede besparelser", "Mangler i registeret i forhold til sparemålet",
-            "Holdt ifølge bogføringerne", "Mangler i forhold til sparemålet ifølge bogføringerne")]
+            "Realiseret ifølge bogføringerne", "Mangler i forhold til sparemålet ifølge bogføringerne")]
     r = 4
     for label, kind, value in key:
         ws.write_string(r, 0, label, b.label)
@@ -260,6 +261,10 @@ def _overview(b: _Book, c, charts: bool) -> None:
                 ws.write_number(r, 1, value, b.whole_bold)
         r += 1
     r += 1
+    ws.write_string(r, 0, OVERRUN_NOTE, b.subtitle)
+    r += 2
+    if c is not None and c.missing:
+        r = _missing_section(b, ws, c, r)
     ws.write_string(r, 0, "Besparelser", b.section)
     r += 1
     for label, kind, value in saving:
@@ -272,12 +277,14 @@ def _overview(b: _Book, c, charts: bool) -> None:
     cats = [] if c is None else [tuple(x) for x in c.categories.itertuples(index=False)]
     top = r + 1
     after = b.table(ws, top, [("Kategori", "s", 46), ("Budget (kr.)", "kr", 18),
-                              ("Bogført (kr.)", "kr", 18), ("Rest (kr.)", "kr", 18)],
-                    [(k, bud, bk, bud - bk) for k, bud, bk in cats], name="Kategorier")
+                              ("Disponeret (kr.)", "kr", 18), ("Bogført (kr.)", "kr", 18),
+                              ("Rest (kr.)", "kr", 18)],
+                    [(k, bud, disp, bk, bud - disp - bk) for k, bud, disp, bk in cats],
+                    name="Kategorier")
     if charts:
         n = max(1, len(cats))
         chart = b.wb.add_chart({"type": "column"})
-        for col, name, color in ((1, "Budget", "#9DC3E6"), (2, "Bogført", BLUE)):
+        for col, name, color in ((1, "Budget", "#9DC3E6"), (3, "Bogført", BLUE)):
             chart.add_series({"name": name,
                               "categories": ["Overblik", top + 1, 0, top + n, 0],
                               "values": ["Overblik", top + 1, col, top + n, col],
@@ -291,9 +298,30 @@ def _overview(b: _Book, c, charts: bool) -> None:
     ws.activate()
 
 
+def _missing_section(b: _Book, ws, c, r: int) -> int:
+    """Who has not returned a usable workbook or export, with the contact person to chase."""
+    from itbudget.presentation import plural
+
+    ws.write_string(r, 0, "Mangler", b.section)
+    r += 1
+    ws.write_string(r, 0, f"{plural(len(c.missing), 'aftaleholder')} har ikke returneret en brugbar "
+                    "projektmappe eller eksport; deres tal er ufuldstændige.", b.label)
+    r += 1
+    for j, h in enumerate(("Aftaleholder", "Navn", "Kontaktperson")):
+        ws.write_string(r, j, h, b.header)
+    names = c.master.holder_by_id
+    for h in c.missing:
+        r += 1
+        ws.write_string(r, 0, h)
+        ws.write_string(r, 1, names[h].name)
+        ws.write_string(r, 2, names[h].contact)
+    return r + 2
+
+
 def _central(b: _Book, c) -> None:
     ws = b.sheet("Central fordeling", "Centrale budgetlinjer og aftaleholdernes andele",
-                 "Forbrug = alle aftaleholderes bogføringer på konti, der hører under linjen.")
+                 "Forbrug = alle aftaleholderes bogføringer på konti, der hører under linjen. "
+                 + OVERRUN_NOTE)
     rows = [] if c is None else [
         (r.line, r.name, r.budget, r.commitments, r.used, r.remaining, r.uncovered,
          "ja" if r.per_workstation else "nej") for r in c.central.itertuples(index=False)]
@@ -303,7 +331,7 @@ def _central(b: _Book, c) -> None:
         int(c.central["uncovered"].sum()), "")
     after = b.table(ws, 3, [("Budgetlinje", "s", 14), ("Navn", "w", 40), ("Budget (kr.)", "kr", 16),
                             ("Disponeret (kr.)", "kr", 16), ("Forbrug (kr.)", "kr", 16),
-                            ("Rest (kr.)", "kr", 16), ("Ikke dækket (kr.)", "kr", 17),
+                            ("Rest (kr.)", "kr", 16), ("Ikke dækket ved bogføring (kr.)", "kr", 19),
                             ("Fordeles pr. arbejdsplads", "s", 14)],
                     rows, name="CentraleLinjer", totals=totals)
     ws.write_string(after + 1, 0, "Aftaleholdernes andele af forbruget", b.section)
@@ -323,12 +351,14 @@ def _central(b: _Book, c) -> None:
 
 def _budget_lines(b: _Book, c) -> None:
     ws = b.sheet("Budgetlinjer", "Aftaleholdernes budgetlinjer",
-                 "Decentrale budgetlinjer pr. omkostningssted og konto. Ikke dækket = bogført ud over budgettet.")
+                 "Decentrale budgetlinjer pr. omkostningssted og konto. Rest = budget - disponeret - "
+                 "bogført. Ikke dækket ved bogføring = bogført ud over budgettet.")
     rows = _lines_rows(c)
     b.table(ws, 3, [("Aftaleholder", "s", 13), ("Navn", "s", 26), ("Omkostningssted", "s", 16),
                     ("Konto", "s", 9), ("Kontonavn", "s", 22), ("Budget (kr.)", "kr", 15),
                     ("Disponeret (kr.)", "kr", 15), ("Bogført (kr.)", "kr", 15),
-                    ("Rest (kr.)", "kr", 15), ("Ikke dækket (kr.)", "kr", 16), ("Status", "s", 13)],
+                    ("Rest (kr.)", "kr", 15), ("Ikke dækket ved bogføring (kr.)", "kr", 18),
+                    ("Status", "s", 13)],
             rows, name="Budgetlinjer")
     n = len(rows)
     if n:
@@ -338,10 +368,12 @@ def _budget_lines(b: _Book, c) -> None:
 
 
 def _findings(b: _Book, c) -> None:
-    ws = b.sheet("Fund", "Alle fund", "Filtrér på fil, aftaleholder, regel eller alvor med pilene i overskrifterne.")
+    ws = b.sheet("Fund", "Alle fund", "Filtrér på aftaleholder for at sende hver aftaleholder sine "
+                 "fund, eller på fil, regel eller alvorlighed, med pilene i overskrifterne.")
     b.table(ws, 3, [("Fil", "s", 26), ("Ark", "s", 13), ("Række", "n", 8), ("Bilag", "s", 10),
-                    ("Aftaleholder", "s", 13), ("Navn", "s", 22), ("Regel", "s", 9),
-                    ("Alvor", "s", 10), ("Besked", "w", 90)],
+                    ("Aftaleholder", "s", 13), ("Navn", "s", 22), ("Kontaktperson", "s", 24),
+                    ("Beløb (kr.)", "kr", 14), ("Regel", "s", 9),
+                    ("Alvorlighed", "s", 11), ("Besked", "w", 90)],
             _findings_rows(c), name="Fund")
     ws.freeze_panes(4, 0)
 
@@ -349,29 +381,42 @@ def _findings(b: _Book, c) -> None:
 def _workstations(b: _Book, c, charts: bool) -> None:
     ws = b.sheet("Arbejdspladser", "Hvad koster en IT-arbejdsplads?",
                  "Direkte = aftaleholderens egne IT-bogføringer; fordelt = andel af centrale linjer, "
-                 "der fordeles pr. arbejdsplads (efter arbejdspladser + hjemmearbejdspladser).",
+                 "der fordeles pr. arbejdsplads (efter arbejdspladser + hjemmearbejdspladser). "
+                 "Kommunefælles systemer (fx amtssystemer, den centrale pulje) vises for sig; "
+                 "arbejdspladsomkostning = hardware, licenser, support og telefoni.",
                  repeat_header=False)
     rows, totals = [], None
     if c is not None:
         w = c.workstations
         rows = [(r.holder, r.name, r.workstations, r.home_workstations, r.seats, r.direct,
-                 r.allocated, r.total, r.per_workstation) for r in w.itertuples(index=False)]
+                 r.allocated, r.total, r.per_workstation,
+                 "" if r.complete else "ufuldstændig: intet returneret",
+                 r.central_systems, r.it_per_workstation, r.workplace, r.workplace_per_workstation)
+                for r in w.itertuples(index=False)]
         seats = int(w["seats"].sum())
         total = int(w["total"].sum())
         totals = ("I alt", "", int(w["workstations"].sum()), int(w["home_workstations"].sum()),
                   seats, int(w["direct"].sum()), int(w["allocated"].sum()), total,
-                  round_div(total, seats) if seats else None)
+                  round_div(total, seats) if seats else None, "", int(w["central_systems"].sum()),
+                  round_div(int(w["it_cost"].sum()), seats) if seats else None,
+                  int(w["workplace"].sum()),
+                  round_div(int(w["workplace"].sum()), seats) if seats else None)
     after = b.table(ws, 3, [("Aftaleholder", "s", 13), ("Navn", "s", 28), ("Arbejdspladser", "n", 15),
                             ("Hjemmearbejdspladser", "n", 21), ("Pladser i alt", "n", 13),
                             ("Direkte (kr.)", "kr", 16), ("Fordelt (kr.)", "kr", 16),
-                            ("I alt (kr.)", "kr", 16), ("Pr. arbejdsplads (kr.)", "kr", 21)],
+                            ("I alt (kr.)", "kr", 16), ("Pr. arbejdsplads (kr.)", "kr", 21),
+                            ("Bemærkning", "s", 28), ("Kommunefælles systemer (kr.)", "kr", 18),
+                            ("IT pr. arbejdsplads uden kommunefælles (kr.)", "kr", 20),
+                            ("Arbejdspladsomkostning (kr.)", "kr", 18),
+                            ("Arbejdspladsomkostning pr. arbejdsplads (kr.)", "kr", 20)],
                     rows, name="Arbejdspladser", totals=totals)
     if charts:
         n = max(1, len(rows))
         chart = b.wb.add_chart({"type": "bar"})
-        chart.add_series({"name": "Pr. arbejdsplads",
+        # IT cost per workstation with the municipality-wide systems apart (docs/figures.md).
+        chart.add_series({"name": "IT pr. arbejdsplads uden kommunefælles",
                           "categories": ["Arbejdspladser", 4, 1, 3 + n, 1],
-                          "values": ["Arbejdspladser", 4, 8, 3 + n, 8],
+                          "values": ["Arbejdspladser", 4, 11, 3 + n, 11],
                           "fill": {"color": BLUE}, "gap": 60})
         chart.set_title({"name": "Omkostning pr. IT-arbejdsplads"})
         chart.set_x_axis({"num_format": "#,##0", "name": "kr. pr. arbejdsplads",
@@ -387,22 +432,24 @@ def _workstations(b: _Book, c, charts: bool) -> None:
 
 def _county(b: _Book, c) -> None:
     ws = b.sheet("Amtssystemer", "Systemer overtaget fra amtet",
-                 "Bogført ved siden af kompensationen via bloktilskuddet. Difference = bogført - bloktilskud "
-                 "(positiv: ikke kompenseret).")
+                 "Bogført ved siden af kompensationen via bloktilskuddet. Ud over bloktilskuddet = "
+                 "bogført - bloktilskud (positiv: ikke kompenseret).")
     rows = [] if c is None else [tuple(r) for r in c.county.itertuples(index=False)]
     totals = None if c is None or not rows else (
         "I alt", "", "", int(c.county["booked"].sum()), int(c.county["block_grant"].sum()),
         int(c.county["difference"].sum()))
     b.table(ws, 3, [("Konto", "s", 10), ("Navn", "s", 30), ("Kategori", "s", 16),
                     ("Bogført (kr.)", "kr", 16), ("Bloktilskud (kr.)", "kr", 17),
-                    ("Difference (kr.)", "kr", 17)], rows, name="Amtssystemer", totals=totals)
+                    ("Ud over bloktilskuddet (kr.)", "kr", 19)], rows, name="Amtssystemer",
+            totals=totals)
 
 
 def _savings(b: _Book, c) -> None:
     ws = b.sheet("Besparelser", "Besparelser: register og bogføringer",
-                 "Et tiltag regnes som holdt, så længe dets budgetlinje ikke er overskredet; "
+                 "Et tiltag regnes som realiseret, så længe dets budgetlinje ikke er overskredet; "
                  "en overskridelse spiser af besparelsen krone for krone.")
-    status_da = {"holder": "holdt", "delvist": "delvist holdt", "ikke holdt": "ikke holdt",
+    status_da = {"holder": "realiseret", "delvist": "delvist realiseret",
+                 "ikke holdt": "ikke realiseret",
                  "ukendt": "kan ikke følges (ingen konto)"}
     rows = [] if c is None else [
         (m["measure"], m["account"], m["cost_centre"], m["amount"], m["budget"], m["booked"],
@@ -413,7 +460,7 @@ def _savings(b: _Book, c) -> None:
     b.table(ws, 3, [("Tiltag", "s", 30), ("Konto", "s", 9), ("Omkostningssted", "s", 16),
                     ("Besparelse (kr.)", "kr", 16), ("Budget (kr.)", "kr", 15),
                     ("Bogført (kr.)", "kr", 15), ("Overskridelse (kr.)", "kr", 18),
-                    ("Holdt (kr.)", "kr", 15), ("Status", "s", 26)], rows, name="Besparelser",
+                    ("Realiseret (kr.)", "kr", 15), ("Status", "s", 26)], rows, name="Besparelser",
             totals=totals)
 
 

@@ -319,7 +319,7 @@ def write_blank_holder(path: Path | str) -> Path:
     rows = {s: [MASTER_COLUMNS[s]] for s in EMBEDDED_SHEETS}
     rows["Indstillinger"] = [MASTER_COLUMNS["Indstillinger"], ["Kommune", ""], ["Budgetår", ""],
                              ["Sparemål", ""], ["Skabelonversion", TEMPLATE_VERSION],
-                             ["Stamdata dato", ""], ["Aftaleholder", ""]]
+                             ["Dato for stamdata", ""], ["Aftaleholder", ""]]
     wb = build_holder_workbook(rows, empty, "Aftaleholder – IT-budget")
     with atomic_path(path) as tmp:
         wb.save(tmp)

@@ -3,7 +3,11 @@
 A new IT project needs a form approved by IT, EPO and Økonomi before anything
 is bought. :func:`write_project_form` writes the blank form: labels on the
 left, yellow input cells on the right, each input a named cell, the rest
-protected. :func:`read_project_form` reads a filled form by those names (or by
+protected. The applicant fills in the application only: the approved amount
+and the three approvals are recorded by Økonomistaben in the master data
+(sheet Projektskemaer), never taken from the form. Sheet protection in Excel
+has no secret an applicant could not remove, so a self-filled approval
+section must not count: :func:`read_project_form` ignores it. :func:`read_project_form` reads a filled form by those names (or by
 its labels, if a program dropped the names); :func:`merge_forms` decides what
 each form adds to the master data's Projektskemaer sheet, and what conflicts.
 """
@@ -22,7 +26,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from itbudget.errors import UnusableInput
 from itbudget.master import MasterData, ProjectForm, load_master
-from itbudget.parsing import clean_id, format_date, format_kr, parse_amount, parse_date
+from itbudget.parsing import clean_id, format_date, format_kr, parse_amount
 from itbudget.reading import check_file, norm_header
 from itbudget.writing import atomic_path
 
@@ -71,7 +75,8 @@ def write_project_form(path: Path | str) -> Path:
         ws[f"A{row}"].alignment = Alignment(vertical="top")
     ws.merge_cells("B7:D10")
     ws.merge_cells("B5:D5")
-    ws["A13"] = "Godkendt beløb udfyldes af Økonomi; tomt = det ansøgte beløb."
+    ws["A13"] = ("Godkendt beløb og godkendelserne herunder registreres af Økonomistaben i stamdata "
+                 "(arket Projektskemaer); det, der står her, indlæses ikke.")
     ws["A13"].font = styles.NOTE_FONT
     for j, h in enumerate(("Godkendt af", "Dato", "Navn"), start=1):
         c = ws.cell(row=14, column=j, value=h)
@@ -79,7 +84,13 @@ def write_project_form(path: Path | str) -> Path:
     for label, prefix, row in APPROVERS:
         ws[f"A{row}"] = {"IT": "IT-staben", "EPO": "EPO", "Økonomi": "Økonomi"}[label]
         ws[f"A{row}"].font = styles.BOLD
-    inputs = ["B4", "B5", "B6", "B7", "B11", "B12"] + [f"{c}{r}" for r in (15, 16, 17) for c in "BC"]
+    ws["A18"] = ("EPO er kommunens udviklings- og organisationsstab; den godkender nye IT-projekter "
+                 "sammen med IT-staben og Økonomi.")
+    ws["A18"].font = styles.NOTE_FONT
+    ws.merge_cells("A18:D19")
+    ws["A18"].alignment = styles.WRAP
+    # Only the application is input; the approvers' cells stay locked (see the module docstring).
+    inputs = ["B4", "B5", "B6", "B7", "B11"]
     for ref in inputs:
         cell = ws[ref]
         cell.fill, cell.protection, cell.border = styles.INPUT_FILL, styles.UNLOCKED, styles.BOX
@@ -98,10 +109,7 @@ def write_project_form(path: Path | str) -> Path:
     for _, prefix, row in APPROVERS:
         wb.defined_names[f"{prefix}_navn"] = DefinedName(f"{prefix}_navn", attr_text=f"'{SHEET}'!$C${row}")
     dv = styles.amount_validation("Skriv beløbet i kr., fx 250000.", minimum="0")
-    dv.add("B11:B12")
-    ws.add_data_validation(dv)
-    dv = styles.date_validation("Skriv godkendelsesdatoen, fx 15-01-2026.")
-    dv.add("B15:B17")
+    dv.add("B11")
     ws.add_data_validation(dv)
     ws["F1"] = "Skabelonversion"
     ws["G1"] = FORM_VERSION
@@ -123,6 +131,8 @@ class FilledForm:
     description: str = ""
     applied_amount: int | None = None
     approver_names: dict[str, str] = field(default_factory=dict)
+    #: The form carried approvals or an approved amount; they were not read (see the module).
+    ignored_approvals: bool = False
 
     def key(self) -> tuple:
         p = self.project
@@ -189,25 +199,18 @@ def read_project_form(path: Path | str) -> FilledForm:
         return ore
 
     applied = amount("Ansoegt_beloeb", "Ansøgt beløb")
-    approved = amount("Godkendt_beloeb", "Godkendt beløb")
-    if approved is None:
-        approved = applied
-    if approved is None and not any("beløb" in p for p in problems):
+    if applied is None and not any("beløb" in p for p in problems):
         problems.append("Ansøgt beløb mangler")
-    dates = {}
-    for label, prefix, _ in APPROVERS:
-        raw = values.get(f"{prefix}_dato")
-        d = None if clean_id(raw) == "" else parse_date(raw)
-        if clean_id(raw) != "" and d is None:
-            problems.append(f"godkendelsesdatoen for {label} '{clean_id(raw)}' er ikke en dato (dd-mm-åååå)")
-        dates[label] = d
     if problems:
         raise UnusableInput(f"{path.name}, ark '{SHEET}': " + "; ".join(problems) + ".")
+    approver_cells = ["Godkendt_beloeb"] + [f"{prefix}_{k}" for _, prefix, _ in APPROVERS
+                                            for k in ("dato", "navn")]
+    ignored = any(clean_id(values.get(n)) != "" for n in approver_cells)
+    # The application's amount until Økonomistaben records the approved one in the master data.
     project = ProjectForm(id=pid, title=clean_id(values.get("Titel")), holder=holder,
-                          approved_amount=approved, approved_it=dates["IT"],
-                          approved_epo=dates["EPO"], approved_finance=dates["Økonomi"])
+                          approved_amount=applied)
     return FilledForm(path.name, project, clean_id(values.get("Beskrivelse")), applied,
-                      {label: clean_id(values.get(f"{prefix}_navn")) for label, prefix, _ in APPROVERS})
+                      ignored_approvals=ignored)
 
 
 # --------------------------------------------------------------------------- merging

@@ -34,7 +34,8 @@ MASTER_COLUMNS: dict[str, list[str]] = {
     "Kontoplan": ["Konto", "Navn", "Kategori", "Finansiering", "Central budgetlinje",
                   "Kræver projektskema", "Ved overskridelse", "Kontaktperson", "Bloktilskud"],
     "Budget": ["Omkostningssted", "Konto", "Budget", "Disponeret"],
-    "Centrale budgetter": ["Budgetlinje", "Navn", "Budget", "Disponeret", "Fordeles pr. arbejdsplads"],
+    "Centrale budgetter": ["Budgetlinje", "Navn", "Budget", "Disponeret", "Fordeles pr. arbejdsplads",
+                           "Kommunefælles"],
     "Projektskemaer": ["Projektnr", "Titel", "Aftaleholder", "Godkendt beløb", "Godkendt IT",
                        "Godkendt EPO", "Godkendt Økonomi"],
     "Besparelser": ["Tiltag", "Konto", "Omkostningssted", "Beløb"],
@@ -43,7 +44,7 @@ MASTER_COLUMNS: dict[str, list[str]] = {
 #: What each sheet is for, shown on the "Vejledning" sheet.
 SHEET_HELP: dict[str, str] = {
     "Indstillinger": "Nøgle og værdi: Kommune, Budgetår (fx 2026) og Sparemål i kr. "
-                     "Aftaleholderens projektmappe har desuden Skabelonversion, Stamdata dato og Aftaleholder.",
+                     "Aftaleholderens projektmappe har desuden Skabelonversion, Dato for stamdata og Aftaleholder.",
     "Aftaleholdere": "Én række pr. aftaleholder (fx H02): navn, antal IT-arbejdspladser og "
                      "hjemmearbejdspladser (hele tal) og kontaktperson. Arbejdspladserne er "
                      "fordelingsnøglen for udgiften pr. IT-arbejdsplads.",
@@ -57,7 +58,8 @@ SHEET_HELP: dict[str, str] = {
               "(bundne beløb) trækkes fra budgettet.",
     "Centrale budgetter": "IT-stabens centrale budgetlinjer (fx telefoni, central drift). "
                           "'Fordeles pr. arbejdsplads' = ja fordeler forbruget på aftaleholderne "
-                          "efter arbejdspladser.",
+                          "efter arbejdspladser; 'Kommunefælles' = ja: systemer for hele kommunen, "
+                          "vist for sig og ikke som en aftaleholders arbejdspladsomkostning.",
     "Projektskemaer": "Godkendte IT-projekter: projektnr, titel, aftaleholder, godkendt beløb og "
                       "datoerne for godkendelse fra IT, EPO og Økonomi. Kan opdateres fra udfyldte "
                       "projektskemaer med 'itbudget projects'.",
@@ -92,7 +94,7 @@ def master_to_rows(master: MasterData) -> dict[str, list[list]]:
     if s.template_version is not None:
         settings.append(["Skabelonversion", s.template_version])
     if s.master_date:
-        settings.append(["Stamdata dato", s.master_date])
+        settings.append(["Dato for stamdata", s.master_date])
     if s.holder_scope:
         settings.append(["Aftaleholder", s.holder_scope])
     body = {
@@ -108,7 +110,8 @@ def master_to_rows(master: MasterData) -> dict[str, list[list]]:
         "Budget": [[b.cost_centre, b.account, kr_value(b.budget), kr_value(b.commitments)]
                    for b in master.budget_lines],
         "Centrale budgetter": [[c.id, c.name, kr_value(c.budget), kr_value(c.commitments),
-                                _yes_no(c.per_workstation)] for c in master.central_lines],
+                                _yes_no(c.per_workstation), _yes_no(c.municipality_wide)]
+                               for c in master.central_lines],
         "Projektskemaer": [project_row(p) for p in master.projects],
         "Besparelser": [[x.measure, x.account, x.cost_centre, kr_value(x.amount)]
                         for x in master.savings],
@@ -188,6 +191,7 @@ def _add_master_validations(wb: Workbook) -> None:
     add("Kontoplan", "Ved overskridelse", lv(["stop", "advar"], message="Skriv 'stop' eller 'advar'."))
     add("Kontoplan", "Central budgetlinje", lv("Liste_Budgetlinjer", message="Vælg en linje fra 'Centrale budgetter'."))
     add("Centrale budgetter", "Fordeles pr. arbejdsplads", lv(_YES_NO, message="Skriv 'ja' eller 'nej'."))
+    add("Centrale budgetter", "Kommunefælles", lv(_YES_NO, message="Skriv 'ja' eller 'nej'."))
     for sheet in ("Omkostningssteder", "EAN", "Projektskemaer"):
         add(sheet, "Aftaleholder", lv("Liste_Aftaleholdere", message="Vælg en aftaleholder fra 'Aftaleholdere'."))
     for sheet in ("Budget", "Besparelser"):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import UnusableInput
 from ..runtime import bulk_reading, gc_frozen, keep_until_exit
+from ..presentation import plural
 
 if TYPE_CHECKING:
     from ..consolidation import Consolidation
@@ -35,6 +36,8 @@ def register(sub) -> None:
     p.add_argument("--lists", metavar="LISTEMAPPE",
                    help="skriv én forbrugsliste pr. aftaleholder i denne mappe")
     p.add_argument("--format", choices=["text", "json"], default="text", help="uddataformat")
+    p.add_argument("--all", action="store_true", dest="all_findings",
+                   help="vis alle fund i teksten (standard: de første fem pr. aftaleholder)")
     p.add_argument("--workers", type=int, metavar="N",
                    help="antal processer, der læser filer samtidig (standard: alle kerner)")
     p.set_defaults(run=run)
@@ -61,54 +64,16 @@ def _read_with_progress(args, exclude) -> Consolidation:
                                exclude=exclude, progress=progress)
 
 
-def summary_text(c: Consolidation, directory: str, written: list[str]) -> str:
-    """The Danish summary finance reads in the terminal."""
-    from ..consolidation import OK, SKIPPED, UNREADABLE
-    from ..parsing import format_kr
-
-    ok = [s for s in c.sources if s.status == OK and s.kind != "faktura"]
-    bad = [s for s in c.sources if s.status == UNREADABLE]
-    skipped = [s for s in c.sources if s.status == SKIPPED]
-    out = [f"Konsolidering af {directory} (stamdata: {c.master.source}, budgetår {c.master.year})",
-           f"{len(c.sources)} filer: {len(ok)} læst, {len(bad)} kan ikke bruges, "
-           f"{len(skipped)} sprunget over."]
-    for s in bad:
-        out.append(f"  Kan ikke bruges: {s.message}")
-    out.append(f"{c.validation.rows} bogføringer; {c.errors} fejl og {c.warnings} advarsler"
-               + (" (se arket 'Fund')." if c.validation.rows else "."))
-    out.append(f"Bogført på IT-konti i alt: {format_kr(c.total_booked)}")
-    out.append("")
-    if len(c.central):
-        out.append("Centrale budgetlinjer:")
-        out.append(f"  {'Linje':<10} {'Budget':>18} {'Forbrug':>18} {'Rest':>18}")
-        for r in c.central.itertuples(index=False):
-            flag = "  OVERSKREDET" if r.remaining < 0 else ""
-            out.append(f"  {r.line:<10} {format_kr(r.budget):>18} {format_kr(r.used):>18} "
-                       f"{format_kr(r.remaining):>18}{flag}")
-        out.append("")
-    out.append("Pris pr. IT-arbejdsplads:")
-    for r in c.workstations.itertuples(index=False):
-        per = format_kr(r.per_workstation) if r.per_workstation is not None else "(ingen pladser)"
-        out.append(f"  {r.holder:<8} {r.name[:28]:<28} {r.seats:>6} pladser {format_kr(r.total):>18}"
-                   f"  {per:>16} pr. plads")
-    s = c.savings
-    out.append("")
-    out.append(f"Sparemål {format_kr(s['target'])}; registreret {format_kr(s['registered'])}; "
-               f"holdt ifølge bogføringerne {format_kr(s['secured'])}")
-    if len(c.county):
-        uncovered = int(c.county["difference"].clip(lower=0).sum())
-        out.append(f"Amtssystemer: {format_kr(uncovered)} ud over bloktilskuddet.")
-    for w in written:
-        out.append(w)
-    return "\n".join(out) + "\n"
-
-
 def run(args) -> int:
     from workbook_templates.consolidation import write_outputs
 
     from ..consolidation import consolidation_dict
+    from ..consolidation_text import DEFAULT_LIMIT, summary_text
 
     directory = Path(args.directory)
+    if directory.is_file():
+        raise UnusableInput(f"{directory}: er en fil, ikke en mappe. Angiv mappen med de "
+                            "returnerede projektmapper.")
     if not directory.is_dir():
         raise UnusableInput(f"{directory}: mappen findes ikke.")
     if args.workers is not None and args.workers < 1:
@@ -125,11 +90,12 @@ def run(args) -> int:
         if args.output:
             written.append(f"Skrevet: {args.output}")
         if args.lists:
-            written.append(f"{len(paths)} forbrugslister skrevet i {args.lists}")
+            written.append(f"{plural(len(paths), 'forbrugsliste')} skrevet i {args.lists}")
         if args.format == "json":
             out = json.dumps(consolidation_dict(c), ensure_ascii=False, indent=1) + "\n"
         else:
-            out = summary_text(c, str(directory), written)
+            out = summary_text(c, str(directory), written, workbook=bool(args.output),
+                               limit=None if args.all_findings else DEFAULT_LIMIT)
     sys.stdout.write(out)
     keep_until_exit(c)
     return c.exit_code

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import UnusableInput
+from ..presentation import plural
 
 
 def register(sub) -> None:
@@ -49,5 +50,5 @@ def run(args) -> int:
                   f"gemt som {kept[path].name})")
         else:
             print(f"Skrevet: {path}")
-    print(f"{len(paths)} projektmapper udsendt til {outdir} (stamdata af {stamp}).")
+    print(f"{plural(len(paths), 'projektmappe')} udsendt til {outdir} (stamdata af {stamp}).")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UnusableInput
+from ..presentation import plural
 
 _SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -13,8 +14,9 @@ def register(sub) -> None:
     p = sub.add_parser("projects", help="indlæs udfyldte projektskemaer i stamdata",
                        description="Læser udfyldte projektskemaer fra en mappe og skriver en kopi af "
                                    "stamdata, hvor arket Projektskemaer er opdateret: nye projekter "
-                                   "tilføjes, manglende godkendelser udfyldes. Konflikter (samme "
-                                   "projektnr med andet beløb, aftaleholder eller godkendelse) "
+                                   "tilføjes uden godkendelser (dem registrerer Økonomistaben i "
+                                   "stamdata), titler opdateres. Konflikter (samme projektnr med "
+                                   "andet beløb eller aftaleholder) "
                                    "indlæses ikke, men meldes (afslutningskode 1). Stamdata-filen "
                                    "ændres aldrig.")
     p.add_argument("folder", metavar="MAPPE", help="mappen med udfyldte projektskemaer (.xlsx)")
@@ -51,16 +53,21 @@ def run(args) -> int:
         except UnusableInput as exc:
             unreadable.append(str(exc))
     plan = merge_forms(master, forms)
-    print(f"Projektskemaer læst: {len(forms)} af {len(files)} filer.")
+    print(f"Projektskemaer læst: {len(forms)} af {plural(len(files), 'fil')}.")
     for f in plan.added:
         print(f"Tilføjet: projekt {f.project.id} fra {f.file}")
     for f, _, changes in plan.updated:
         print(f"Opdateret: projekt {f.project.id} fra {f.file}: {', '.join(changes)}")
     for f in plan.unchanged:
         print(f"Uændret: projekt {f.project.id} ({f.file})")
-    problems = plan.conflicts + [f"Kan ikke læses: {m}" for m in unreadable]
+    ignored = [f.file for f in forms if f.ignored_approvals]
+    if ignored:
+        print(f"Godkendelser og godkendt beløb i {', '.join(ignored)} er ikke indlæst: de "
+              "registreres af Økonomistaben i stamdata (arket Projektskemaer).")
+    problems = plan.conflicts + [f"Kan ikke bruges: {m}" for m in unreadable]
     if problems:
-        print(f"\n{len(problems)} problem(er); disse skemaer er IKKE indlæst:")
+        print(f"\n{plural(len(problems), 'problem')}; "
+              f"{'dette skema' if len(problems) == 1 else 'disse skemaer'} er IKKE indlæst:")
         for m in problems:
             print(f"  - {m}")
     write_updated_master(stamdata, out, plan.changes)

@@ -116,7 +116,7 @@ def check_file(path: Path, master: MasterData,
         doc = read_document(path, max_bytes)
     except Unreadable as exc:
         return InvoiceRecord(file=path.name, type=None, findings=(
-            Finding("ITB014", "error", f"{path.name}: {exc} Bed leverandøren sende "
+            Finding("ITB014", "error", f"{path.name}: {exc} Bed leverandøren om at sende "
                     "fakturaen igen."),)), ()
     try:
         return check_document(path.name, doc, master), doc.supplier_names

@@ -8,6 +8,7 @@ booked (credit notes negative), so a sum over the column is meaningful.
 from __future__ import annotations
 
 from ..parsing import format_date, format_kr, ore_to_kr_str
+from ..presentation import plural
 from ..writing import safe_text
 from .records import BookingRef, InvoiceRecord, InvoiceReport
 
@@ -93,10 +94,11 @@ def report_text(report: InvoiceReport) -> str:
     """A report finance can read: wrong or foreign EANs first, then what is not booked."""
     inv = report.invoices
     s = summary_dict(report)
-    out = [f"Kontrol af {len(inv)} e-faktura-fil(er)"
+    out = [f"Kontrol af {plural(len(inv), 'e-faktura-fil')}"
            + (f" mod {report.master_source}" if report.master_source else ""),
-           f"{s['invoices']} fakturaer, {s['credit_notes']} kreditnotaer, {s['unreadable']} "
-           f"ulæselige; {s['errors']} fejl og {s['warnings']} advarsler.", ""]
+           f"{plural(s['invoices'], 'faktura')}, {plural(s['credit_notes'], 'kreditnota')}, "
+           f"{s['unreadable']} ulæselige; {plural(s['errors'], 'fejl')} og "
+           f"{plural(s['warnings'], 'advarsel')}.", ""]
     if not report.bookings_checked:
         out += ["(Ingen bogføringer angivet: fakturaerne er ikke matchet. Brug --bookings.)", ""]
     for title, codes in _SECTIONS:
@@ -112,12 +114,10 @@ def report_text(report: InvoiceReport) -> str:
             out.append(f"    {_SEVERITY_DA[f.severity]} {f.rule} - {f.message}")
         out.append("")
     if report.unmatched_bookings:
-        out.append(f"Bogføringer med fakturanr uden e-faktura her ({len(report.unmatched_bookings)}):")
-        for b in report.unmatched_bookings:
-            amount = format_kr(b.amount) if b.amount is not None else "?"
-            voucher = f"bilag {b.voucher}, " if b.voucher else ""
-            out.append(f"  {voucher}{b.file} række {b.row}: {b.supplier or '?'} "
-                       f"fakturanr {b.invoice_no}, {amount}")
+        # Thousands of lines would bury the invoices' own findings: the count here, the list in JSON.
+        n = len(report.unmatched_bookings)
+        out.append(f"{plural(n, 'bogføring')} med fakturanr har ingen e-faktura her; listen "
+                   "står i JSON-uddata (--format json, 'unmatched_bookings').")
         out.append("")
     if not any(r.findings for r in inv):
         out += ["Ingen fund: alle fakturaer er sendt til den rigtige aftaleholder.", ""]

@@ -39,7 +39,10 @@ def ean_foreign(ledger: Ledger) -> Hits:
     for e, owner, h, c, k in zip(sub["ean"], sub["ean_holder"], sub["holder"],
                                  sub["cost_centre"], sub["contact"]):
         name = holders[h].name if h in holders else h
-        where = f"er registreret til aftaleholder {owner}" if owner else "er ikke registreret i stamdata"
+        scope = ledger.master.scope  # a holder's workbook knows only its own EAN numbers
+        where = (f"er registreret til aftaleholder {owner}" if owner else
+                 f"er ikke et af aftaleholder {scope}s EAN-numre, men en anden aftaleholders eller ukendt"
+                 if scope else "er ikke registreret i stamdata")
         msgs.append(f"EAN {e} {where}, men omkostningssted {c} hører til {h} {name}. "
                     f"Fakturaen skal sendes til aftaleholderens eget EAN-nummer.{contact_hint(k)}")
     return Hits(pos, msgs)
