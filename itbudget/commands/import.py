@@ -15,15 +15,12 @@ def register(sub) -> None:
     p.set_defaults(run=run)
 
 
-def _rows(n: int) -> str:
-    return f"{n} bogføring" if n == 1 else f"{n} bogføringer"
-
-
 def run(args) -> int:
     from ..operations.importing import import_export  # pandas: not while the parser is built
+    from ..presentation import plural
 
     result = import_export(args.export, args.workbook)
-    print(f"Indlæst {_rows(result.added)} fra {result.export.name} i {result.workbook.name}; "
+    print(f"Indlæst {plural(result.added, "bogføring")} fra {result.export.name} i {result.workbook.name}; "
           f"{result.skipped} fandtes allerede og er sprunget over.")
     for f in result.findings.itertuples(index=False):
         where = f"{f.file}, ark '{f.sheet}'" if f.sheet else f.file
