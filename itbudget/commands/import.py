@@ -20,7 +20,7 @@ def run(args) -> int:
     from ..presentation import plural
 
     result = import_export(args.export, args.workbook)
-    print(f"Indlæst {plural(result.added, "bogføring")} fra {result.export.name} i {result.workbook.name}; "
+    print(f"Indlæst {plural(result.added, 'bogføring')} fra {result.export.name} i {result.workbook.name}; "
           f"{result.skipped} fandtes allerede og er sprunget over.")
     for f in result.findings.itertuples(index=False):
         where = f"{f.file}, ark '{f.sheet}'" if f.sheet else f.file
