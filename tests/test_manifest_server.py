@@ -23,7 +23,11 @@ else:
         from addin.server import build_app
 
         master = write_workbook(tmp_path_factory.mktemp("mf") / "stamdata.xlsx", small_master_sheets())
-        return TestClient(build_app(master, AccessSettings.dev()), raise_server_exceptions=False)
+        from officejs import LOOPBACK
+
+        # Development mode answers only loopback (the gate's exposure rule).
+        return TestClient(build_app(master, AccessSettings.dev()), raise_server_exceptions=False,
+                          **LOOPBACK)
 
     def test_manifest_route_serves_ours_and_it_validates(client):
         import xmlschema
@@ -53,8 +57,10 @@ else:
             "https://itbudget.kommune.dk/static/icons/itbudget-32.png"
 
     def test_behind_a_tls_proxy_urls_are_https(client):
+        from officejs import HOST
+
         text = client.get("/manifest.xml", headers={"X-Forwarded-Proto": "https"}).text
-        assert "https://testserver/taskpane.html" in text and "http://testserver" not in text
+        assert f"https://{HOST}/taskpane.html" in text and f"http://{HOST}" not in text
 
     @pytest.mark.parametrize("size", [16, 32, 64, 80])
     def test_icons_are_served_by_the_server_itself(client, size):
