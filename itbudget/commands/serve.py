@@ -23,7 +23,6 @@ import sys
 from pathlib import Path
 
 from ..errors import ItbudgetError, UnusableInput
-from ..settings import Settings
 
 
 def register(sub) -> None:
@@ -58,12 +57,14 @@ def register(sub) -> None:
     p.set_defaults(run=run)
 
 
-def check_args(args, settings: Settings | None = None) -> None:
+def check_args(args, settings=None) -> None:
     """Refuse unsafe or incomplete combinations with a Danish message (exit 2).
 
-    ``settings``: the environment's (default: read now), for Microsoft Entra ID.
+    ``settings``: the environment's :class:`~itbudget.settings.Settings` (default: read
+    now), for Microsoft Entra ID.
     """
     from ..access import is_loopback
+    from ..settings import Settings  # here: the CLI parser stays free of pydantic
 
     settings = settings if settings is not None else Settings.from_environment()
     entraid = settings.entraid
@@ -124,8 +125,10 @@ def _new_token(args) -> int:
     return 0
 
 
-def server_settings(args) -> Settings:
-    """The settings every server process runs with: the arguments, else the environment."""
+def server_settings(args):
+    """The :class:`~itbudget.settings.Settings` of every server process: arguments, else environment."""
+    from ..settings import Settings
+
     def path(value):
         return Path(value).resolve() if value else None
 
