@@ -24,13 +24,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass, field, replace
 
 from itbudget import access
 from itbudget.access import Principal
 from itbudget.errors import ItbudgetError
+from itbudget.settings import Settings
 
 logger = logging.getLogger("itbudget.server")
 
@@ -79,21 +79,17 @@ class AccessSettings:
         return cls(TOKENS, access.load_tokens(path), max_body or _DEFAULT_MAX_BODY)
 
     @classmethod
-    def from_environment(cls, max_body: int | None = None) -> "AccessSettings":
-        """``ITBUDGET_DEV=1``, ``ITBUDGET_TOKENS=FILE`` or Entra ID in ``XLWINGS_AUTH_PROVIDERS``.
+    def from_settings(cls, settings: Settings) -> "AccessSettings":
+        """``dev``, ``tokens`` or Entra ID (``XLWINGS_AUTH_PROVIDERS``): exactly one of them.
 
-        The payload cap is ``max_body`` bytes, else ``ITBUDGET_MAX_BODY_MB``; the body
-        deadline ``ITBUDGET_BODY_TIMEOUT`` seconds.
+        The payload cap is ``settings.max_body_mb``, the body deadline ``settings.body_timeout``.
         """
-        if max_body is None:
-            max_body = int(float(os.environ.get("ITBUDGET_MAX_BODY_MB") or DEFAULT_MAX_BODY_MB) * 1024 * 1024)
-        timeout = float(os.environ.get("ITBUDGET_BODY_TIMEOUT") or DEFAULT_BODY_TIMEOUT)
         modes = []
-        if os.environ.get("ITBUDGET_DEV") == "1":
+        if settings.dev:
             modes.append(DEV)
-        if os.environ.get("ITBUDGET_TOKENS"):
+        if settings.tokens:
             modes.append(TOKENS)
-        if entraid_configured():
+        if settings.entraid:
             modes.append(ENTRAID)
         if len(modes) != 1:
             raise ItbudgetError(
@@ -101,13 +97,9 @@ class AccessSettings:
                 "(XLWINGS_AUTH_PROVIDERS='[\"entraid\"]' med tenant- og klient-id) eller --dev "
                 f"(kun 127.0.0.1). Fundet: {', '.join(modes) or 'ingen'}. Se docs/addin.md.")
         if modes[0] == TOKENS:
-            return replace(cls.from_tokens(os.environ["ITBUDGET_TOKENS"], max_body), body_timeout=timeout)
-        return cls(modes[0], max_body=max_body, body_timeout=timeout)
-
-
-def entraid_configured() -> bool:
-    """True when xlwings Server's settings name the Entra ID provider."""
-    return "entraid" in (os.environ.get("XLWINGS_AUTH_PROVIDERS") or "").casefold()
+            return replace(cls.from_tokens(settings.tokens, settings.max_body),
+                           body_timeout=settings.body_timeout)
+        return cls(modes[0], max_body=settings.max_body, body_timeout=settings.body_timeout)
 
 
 def count_rows(kind: str, body: dict) -> int:
@@ -461,5 +453,5 @@ async def _plain(send, status: int, message: str) -> None:
 
 
 __all__ = ["AccessSettings", "DEFAULT_MAX_BODY_MB", "DEV", "DEV_PRINCIPAL", "ENTRAID", "Gate", "TOKENS",
-           "arity", "check_rows", "check_shape", "count_rows", "entraid_configured", "exposure_refusal",
+           "arity", "check_rows", "check_shape", "count_rows", "exposure_refusal",
            "off_the_loop", "repeating_index", "too_deep"]

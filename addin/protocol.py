@@ -11,12 +11,13 @@ own deadline in the gate.) ``itbudget serve`` uses it; with plain uvicorn pass
 
 from __future__ import annotations
 
-import os
-
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from itbudget.settings import Settings
+
 #: Seconds a client may take to send its request line and headers (``ITBUDGET_HEADER_TIMEOUT``).
-HEADER_TIMEOUT = float(os.environ.get("ITBUDGET_HEADER_TIMEOUT") or 10)
+#: uvicorn loads this class by name in each server process, so it reads its settings itself.
+HEADER_TIMEOUT = Settings.from_environment().header_timeout
 
 
 class TimedH11Protocol(H11Protocol):

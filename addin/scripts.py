@@ -10,7 +10,6 @@ The work itself is in :mod:`addin.workbook`.
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 
 import xlwings as xw
@@ -18,13 +17,14 @@ from xlwings import XlwingsError, script
 
 from itbudget import access
 from itbudget.errors import AccessDenied, ItbudgetError
+from itbudget.settings import Settings, process_settings
 
 from .workbook import consolidation_rows, summary_text, validate_book, write_consolidation_summary
 
 
 def _run(book: xw.Book, *, report: bool) -> None:
     try:
-        outcome = validate_book(book, report=report)
+        outcome = validate_book(book, report=report, settings=process_settings())
     except AccessDenied:
         raise  # the server answers 403 with its Danish message
     except ItbudgetError as exc:
@@ -45,23 +45,17 @@ def Opdater(book: xw.Book):
     book.app.calculate()
 
 
-def consolidation_folders() -> tuple[Path, Path, Path, Path | None]:
+def consolidation_folders(settings: Settings) -> tuple[Path, Path, Path, Path | None]:
     """Master data, the returns folder, the output workbook and the lists folder of the server.
 
     Set by ``itbudget serve --master STAMDATA --returns DIR [--output OUT.xlsx] [--lists DIR]``;
     the folder lives on the server, so nobody uploads other holders' workbooks through Excel.
     """
-    from udfs.masterdata import ENV_MASTER
-
-    from .server import ENV_LISTS, ENV_OUTPUT, ENV_RETURNS
-
-    master, returns = os.environ.get(ENV_MASTER), os.environ.get(ENV_RETURNS)
-    if not master or not returns:
+    if not settings.stamdata or not settings.returns:
         raise XlwingsError("Serveren er ikke sat op til konsolidering: IT-staben skal starte den med "
                            "'itbudget serve --master STAMDATA --returns MAPPE'.")
-    output = os.environ.get(ENV_OUTPUT) or str(Path(returns) / "IT-konsolidering.xlsx")
-    lists = os.environ.get(ENV_LISTS)
-    return Path(master), Path(returns), Path(output), Path(lists) if lists else None
+    output = settings.output or settings.returns / "IT-konsolidering.xlsx"
+    return settings.stamdata, settings.returns, output, settings.lists
 
 
 @script(name="Konsolider")
@@ -70,8 +64,9 @@ async def Konsolider(book: xw.Book):
     from workbook_templates.consolidation import consolidate_to_files
 
     access.require_finance(access.current(), "Konsolider")
-    master, returns, output, lists = consolidation_folders()
-    workers = int(os.environ.get("ITBUDGET_WORKERS") or 1)
+    settings = process_settings()
+    master, returns, output, lists = consolidation_folders(settings)
+    workers = settings.workers
     try:
         # Off the event loop: reading 40 workbooks must not stall other users' functions.
         result = await asyncio.to_thread(consolidate_to_files, returns, master, output,

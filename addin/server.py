@@ -4,10 +4,15 @@
 custom functions (namespace ``ITB`` in the manifest) and :mod:`addin.scripts`
 as its custom scripts, serving the Danish task pane in ``addin/templates``.
 
-xlwings Server reads its settings from the environment once, when it is first
-imported, and xlwings decides at its own first import whether ``@func`` and
-``@script`` are live; so this module sets the environment before importing
-either, and refuses to build the app when xlwings was imported too early.
+The app is configured by one :class:`itbudget.settings.Settings`, given to
+:func:`build_app` or read from the environment once by the uvicorn factory
+:func:`app_from_environment`. xlwings Server, though, reads *its* settings from
+the environment when it is first imported, and xlwings decides at its own first
+import whether ``@func`` and ``@script`` are live; and uvicorn can hand its
+server processes nothing but the environment. So this module is the one place
+the project writes ``os.environ`` (:func:`_write_environment`): xlwings'
+switches before importing it, and :func:`serve`'s settings for its processes.
+It refuses to build the app when xlwings was imported too early.
 xlwings-server is an optional extra (``pip install 'itbudget[server]'``),
 dual-licensed PolyForm Noncommercial / commercial: ``XLWINGS_LICENSE_KEY`` must
 be set by whoever runs the server (``noncommercial`` or a commercial key).
@@ -18,8 +23,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Mapping
 
 from itbudget.errors import ItbudgetError
+from itbudget.settings import Settings, use_process_settings
 
 ADDIN_DIR = Path(__file__).resolve().parent
 NAMESPACE = "ITB"
@@ -38,15 +45,22 @@ _DEFAULTS = {
 }
 
 
-#: Environment variables naming finance's consolidation folder and outputs (``Konsolider``).
-ENV_RETURNS, ENV_OUTPUT, ENV_LISTS = "ITBUDGET_RETURNS", "ITBUDGET_OUTPUT", "ITBUDGET_LISTS"
+def _write_environment(values: Mapping[str, str | None]) -> None:
+    """Set (or, for ``None``, unset) environment variables: the project's only such write.
+
+    Only for what cannot be passed any other way: xlwings and xlwings Server read
+    their settings from the environment at first import, and uvicorn starts each
+    server process with nothing but the environment and the factory's name.
+    """
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
-def configure_environment(master: str | os.PathLike | None = None, *,
-                          returns: str | os.PathLike | None = None,
-                          output: str | os.PathLike | None = None,
-                          lists: str | os.PathLike | None = None) -> None:
-    """Set the environment xlwings and xlwings Server read at import."""
+def configure_xlwings() -> None:
+    """Switch xlwings into server mode, with our project's settings, before its first import."""
     if "xlwings" in sys.modules and not getattr(sys.modules["xlwings"], "on_server", False):
         raise ItbudgetError(
             "xlwings blev importeret, før serveren kunne slå xlwings Server til "
@@ -57,16 +71,8 @@ def configure_environment(master: str | os.PathLike | None = None, *,
             "XLWINGS_LICENSE_KEY=noncommercial ved ikke-kommerciel brug (PolyForm Noncommercial "
             "1.0.0, som også dækker offentlige myndigheder), ellers en kommerciel licensnøgle. "
             "Se docs/addin.md.")
-    os.environ["XLWINGS_ON_SERVER"] = "true"
-    os.environ.update(_SETTINGS)
-    for key, value in _DEFAULTS.items():
-        os.environ.setdefault(key, value)
-    if master is not None:
-        from udfs.masterdata import ENV_MASTER
-        os.environ[ENV_MASTER] = str(Path(master).resolve())
-    for key, value in ((ENV_RETURNS, returns), (ENV_OUTPUT, output), (ENV_LISTS, lists)):
-        if value is not None:
-            os.environ[key] = str(Path(value).resolve())
+    defaults = {key: value for key, value in _DEFAULTS.items() if key not in os.environ}
+    _write_environment({"XLWINGS_ON_SERVER": "true", **_SETTINGS, **defaults})
 
 
 def _skip_pyodide_probe() -> None:
@@ -117,20 +123,25 @@ async def _on_bug(request, exc):
                              status_code=500)
 
 
-def build_app(master: str | os.PathLike | None = None, access=None, **folders):
+def build_app(master: str | os.PathLike | None = None, access=None, *,
+              settings: Settings | None = None, **folders):
     """The add-in as an ASGI app: xlwings Server behind :class:`addin.gate.Gate`.
 
-    ``master`` is the server's master data; ``access`` an
-    :class:`addin.gate.AccessSettings` (default: from the environment, which
-    refuses to start without an authentication mode); ``folders`` are
-    ``returns``, ``output`` and ``lists`` for the ``Konsolider`` script.
+    ``settings`` configure it (default: from the environment); ``master`` and
+    ``folders`` (``returns``, ``output``, ``lists`` for the ``Konsolider``
+    script) override their fields. ``access`` is an :class:`addin.gate.AccessSettings`
+    (default: from the settings, which refuse to start without an authentication mode).
     """
     from . import manifest, taskpane_text
     from .gate import AccessSettings, Gate, arity, repeating_index
     from .last_resort import LastResort
 
-    configure_environment(master, **folders)
-    settings = access if access is not None else AccessSettings.from_environment()
+    configure_xlwings()
+    settings = settings if settings is not None else Settings.from_environment()
+    chosen = {"stamdata": master, **folders}
+    settings = settings.model_copy(update={key: Path(value).resolve() for key, value in chosen.items()
+                                           if value is not None})
+    access = access if access is not None else AccessSettings.from_settings(settings)
     try:
         import xlwings_server  # noqa: F401
     except ModuleNotFoundError:
@@ -140,6 +151,8 @@ def build_app(master: str | os.PathLike | None = None, access=None, **folders):
     import udfs
     from addin import scripts
 
+    # The functions and scripts are called by xlwings with no context but their arguments.
+    use_process_settings(settings)
     if not hasattr(udfs.itb_valider, "__xlfunc__") or not hasattr(scripts.Valider, "__xlscript__"):
         raise ItbudgetError("xlwings' dekoratorer er ikke aktive (XLWINGS_ON_SERVER blev sat for sent).")
     # xlwings Server imports its functions and scripts as the top-level modules
@@ -174,7 +187,7 @@ def build_app(master: str | os.PathLike | None = None, access=None, **folders):
     taskpane_text.install()  # the pane's frame (fallback text, title) in Danish
     # Built now, not by whichever worker thread (see gate.off_the_loop) calls it first.
     app.middleware_stack = app.build_middleware_stack()
-    gate = Gate(app, settings, functions={f.__name__: arity(f) for f in udfs.FUNCTIONS},
+    gate = Gate(app, access, functions={f.__name__: arity(f) for f in udfs.FUNCTIONS},
                 scripts={s.__xlscript__["name"] for s in scripts.SCRIPTS},
                 repeating={f.__name__: i for f in udfs.FUNCTIONS if (i := repeating_index(f)) is not None})
     return LastResort(gate)
@@ -183,11 +196,30 @@ def build_app(master: str | os.PathLike | None = None, access=None, **folders):
 def app_from_environment():
     """Uvicorn factory: ``uvicorn --factory addin.server:app_from_environment``.
 
-    ``itbudget serve`` starts every server process this way. The app refuses, request by
-    request, development mode off loopback and login without TLS off loopback (see
-    :func:`addin.gate.exposure_refusal`), so a bare ``uvicorn --host 0.0.0.0`` is as safe.
+    ``itbudget serve`` starts every server process this way; each reads its
+    :class:`~itbudget.settings.Settings` from the environment once, here. The app
+    refuses, request by request, development mode off loopback and login without
+    TLS off loopback (see :func:`addin.gate.exposure_refusal`), so a bare
+    ``uvicorn --host 0.0.0.0`` is as safe.
     """
     import logging
 
     logging.getLogger("itbudget.server").setLevel(logging.INFO)  # the request log
-    return build_app(os.environ.get("ITBUDGET_STAMDATA"))
+    return build_app(settings=Settings.from_environment())
+
+
+def serve(settings: Settings, *, host: str, port: int, workers: int,
+          cert: str | None = None, key: str | None = None) -> None:
+    """Run the add-in in ``workers`` processes until stopped (``itbudget serve``).
+
+    Each process builds the same app from ``settings`` (through the environment,
+    see :func:`_write_environment`), so the app itself holds the loopback and TLS
+    rules whichever way it is started.
+    """
+    import uvicorn
+
+    _write_environment(settings.environment())
+    uvicorn.run("addin.server:app_from_environment", factory=True, workers=workers,
+                host=host, port=port, ssl_certfile=cert, ssl_keyfile=key,
+                http="addin.protocol:TimedH11Protocol", timeout_keep_alive=5,
+                h11_max_incomplete_event_size=16 * 1024, log_level=settings.log_level)

@@ -18,12 +18,13 @@ from itbudget.bookings import BOOKINGS_SHEET
 from itbudget.errors import UnusableInput
 from itbudget.presentation import plural
 from itbudget.master import OPTIONAL_SHEETS, SHEETS, master_from_rows
+from itbudget.master_cache import server_master
+from itbudget.operations import validate_as
 from itbudget.reading import norm_header
-from itbudget.statuses import (MESSAGE_HEADER, STATUS_HEADER, header_index, row_messages,
-                               row_statuses, validate_rows)
+from itbudget.settings import Settings, process_settings
+from itbudget.statuses import MESSAGE_HEADER, STATUS_HEADER, header_index, row_messages, row_statuses
 from itbudget.validation import Validation, check_template_version
 from itbudget.writing import safe_text
-from udfs.masterdata import resolve
 
 REPORT_SHEET = "Valideringsrapport"
 RED, AMBER, GREEN = "#F8CBAD", "#FFE699", "#E2EFDA"
@@ -55,11 +56,11 @@ def sheet_values(sheet) -> list[list]:
     return [list(r) for r in values]
 
 
-def book_master(book):
-    """The workbook's embedded master data, or the server's when it has none."""
+def book_master(book, settings: Settings | None = None):
+    """The workbook's embedded master data, or the server's (``settings.stamdata``) when it has none."""
     present = {name: _sheet(book, name) for name in SHEETS}
     if all(present[n] is None for n in SHEETS if n not in OPTIONAL_SHEETS):
-        return resolve(None)
+        return server_master(settings or process_settings())
     sheets = {name: sheet_values(s) for name, s in present.items() if s is not None}
     master = master_from_rows(sheets, file=book.name)
     check_template_version(master, book.name)
@@ -73,20 +74,20 @@ def _column_of(header: list, name: str) -> int | None:
     return None
 
 
-def validate_book(book, *, report: bool = True) -> Outcome:
-    """Validate the workbook's bookings and write statuses (and the report)."""
+def validate_book(book, *, report: bool = True, settings: Settings | None = None) -> Outcome:
+    """Validate the workbook's bookings and write statuses (and the report).
+
+    ``settings``: the process's (default :func:`itbudget.settings.process_settings`),
+    for the server's master data when the workbook carries none.
+    """
     sheet = _sheet(book, BOOKINGS_SHEET)
     if sheet is None:
         raise UnusableInput(f"{book.name}: arket '{BOOKINGS_SHEET}' mangler.")
-    principal = access.current()
-    full = book_master(book)
-    master = access.master_for(full, principal)
+    master = book_master(book, settings)
     values = sheet_values(sheet)
     hi = header_index(values)
-    result = validate_rows(values, master, central_coverage=not master.scope,
-                           sheet=sheet.name)
-    # Refuse before anything is written: a holder validates only its own cost centres.
-    access.check_cost_centres(result.ledger.frame["cost_centre"].to_numpy(), full, principal)
+    # Refused before anything is written: a holder validates only its own cost centres.
+    result = validate_as(access.current(), values, master, sheet=sheet.name)
     header = values[hi] if values else []
     last_filled = max((j for j, v in enumerate(header) if v not in (None, "")), default=-1)
     status_j = _column_of(header, STATUS_HEADER)

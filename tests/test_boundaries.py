@@ -37,11 +37,26 @@ def core_modules() -> list[str]:
     return [n for n in names if n not in EDGE and not n.startswith(("itbudget.commands", APPLICATION))]
 
 
-def _imports(path: Path, module: str) -> set[str]:
-    """Every module a file imports, relative imports resolved, at any depth of the file."""
+def _module_level(tree: ast.Module):
+    """The statements that run on import: the body, and the bodies of its ifs and trys."""
+    for node in tree.body:
+        yield node
+        if isinstance(node, (ast.If, ast.Try)):
+            yield from _module_level(ast.Module(body=[n for n in ast.iter_child_nodes(node)
+                                                      if isinstance(n, ast.stmt)], type_ignores=[]))
+            for handler in getattr(node, "handlers", []):
+                yield from _module_level(ast.Module(body=handler.body, type_ignores=[]))
+
+
+def _imports(path: Path, module: str, *, module_level: bool = False) -> set[str]:
+    """Every module a file imports, relative imports resolved, at any depth of the file.
+
+    ``module_level``: only the imports that run when the module is imported.
+    """
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     out = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in (_module_level(tree) if module_level else ast.walk(tree)):
         if isinstance(node, ast.Import):
             out.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -118,7 +133,7 @@ def test_the_core_uses_no_private_pandas_and_no_process_switches():
     """
     allowed = {"pandas._libs", "pandas._libs.hashtable"}
     found = _core_imports_where(lambda n: n.startswith("pandas._") or n.split(".")[0] in ("gc", "atexit"))
-    # And one collection that is not tuning: writing.atomic_path frees a writer cut short by a
-    # full disk at once, so its finaliser cannot print a second traceback (issue 12 point 10).
+    # writing.py's gc.collect() is no tuning: it closes the files a writer cut short by a full
+    # disk still holds, so the output's temporary can be removed (writing._release_writer).
     assert found == {"itbudget.parsing": sorted(allowed), "itbudget.rules.duplicates": sorted(allowed),
                      "itbudget.writing": ["gc"]}

@@ -117,7 +117,9 @@ if not in_server_process():
     def _no_server_master(monkeypatch):
         from udfs import masterdata
 
-        monkeypatch.delenv(masterdata.ENV_MASTER, raising=False)
+        from itbudget.settings import Settings, use_process_settings
+
+        use_process_settings(Settings(stamdata=None))  # no server master
         masterdata.clear_cache()
 
     def test_the_workbook_is_a_real_case(holder):

@@ -8,7 +8,7 @@ from test_invoices import invoice_xml, rules, write_xml
 
 from itbudget.bookings import BOOKING_HEADERS
 from itbudget.errors import UnusableInput
-from itbudget.invoices import check_invoices, read_bookings_paths, report_text
+from itbudget.invoices import check_invoices, read_bookings_paths, report_dict, report_text
 from itbudget.invoices.matching import norm_name, supplier_matches
 from itbudget.invoices.records import InvoiceRecord
 
@@ -67,7 +67,7 @@ def test_invoice_without_booking_is_itb015_and_unmatched_bookings_are_listed(run
     assert "Ingen bogføring med fakturanr F-2 fra Kontorland A/S" in rep.invoices[0].findings[0].message
     # only bookings that name an invoice are listed
     assert [(b.voucher, b.invoice_no) for b in rep.unmatched_bookings] == [("B1", "F-9")]
-    assert rep.to_json()["summary"]["unmatched"] == 1
+    assert report_dict(rep)["summary"]["unmatched"] == 1
 
 
 def test_booking_ean_differs_from_invoice_is_itb016(run):

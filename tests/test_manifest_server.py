@@ -54,8 +54,10 @@ else:
             "https://itbudget.kommune.dk/static/icons/itbudget-32.png"
 
     def test_behind_a_tls_proxy_urls_are_https(client):
+        from officejs import HOST
+
         text = client.get("/manifest.xml", headers={"X-Forwarded-Proto": "https"}).text
-        assert "https://127.0.0.1/taskpane.html" in text and "http://127.0.0.1" not in text
+        assert f"https://{HOST}/taskpane.html" in text and f"http://{HOST}" not in text
 
     @pytest.mark.parametrize("size", [16, 32, 64, 80])
     def test_icons_are_served_by_the_server_itself(client, size):

@@ -51,15 +51,19 @@ def test_serve_entraid_needs_tenant_and_client(monkeypatch):
     check_args(_serve_args())  # accepted
 
 
-def test_entraid_payload_cap_comes_from_serve_else_the_environment(monkeypatch):
+def test_entraid_payload_cap_comes_from_serve_else_the_environment(monkeypatch, tmp_path):
     from addin.gate import ENTRAID, AccessSettings
+    from itbudget.commands.serve import server_settings
+    from itbudget.settings import Settings
 
     for var in ("ITBUDGET_DEV", "ITBUDGET_TOKENS"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("XLWINGS_AUTH_PROVIDERS", '["entraid"]')
     monkeypatch.setenv("ITBUDGET_MAX_BODY_MB", "2")
-    assert AccessSettings.from_environment() == AccessSettings(ENTRAID, max_body=2 * 1024 * 1024)
-    assert AccessSettings.from_environment(1000).max_body == 1000  # --max-body-mb wins
+    assert AccessSettings.from_settings(Settings.from_environment()) == AccessSettings(
+        ENTRAID, max_body=2 * 1024 * 1024)
+    served = server_settings(_serve_args(master=str(tmp_path / "s.xlsx"), max_body_mb=0.5))
+    assert AccessSettings.from_settings(served).max_body == 512 * 1024  # --max-body-mb wins
 
 
 def test_new_token_prints_a_token_and_its_hash(capsys):

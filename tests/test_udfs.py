@@ -19,7 +19,9 @@ HEADER = list(BOOKING_HEADERS)
 
 @pytest.fixture(autouse=True)
 def _no_server_master(monkeypatch):
-    monkeypatch.delenv(masterdata.ENV_MASTER, raising=False)
+    from itbudget.settings import Settings, use_process_settings
+
+    use_process_settings(Settings(stamdata=None))  # no server master
     masterdata.clear_cache()
 
 
@@ -73,7 +75,9 @@ def test_valider_without_any_master_data_says_how_to_give_it():
 
 def test_valider_uses_server_master_file_and_caches_it(tmp_path, monkeypatch):
     path = write_workbook(tmp_path / "stamdata.xlsx", small_master_sheets())
-    monkeypatch.setenv(masterdata.ENV_MASTER, str(path))
+    from itbudget.settings import Settings, use_process_settings
+
+    use_process_settings(Settings(stamdata=path))
     assert udfs.itb_valider([HEADER, booking(Beløb=1000.01)]) == [["Status"], ["Fejl: ITB006 mangler 0,01 kr."]]
     first = masterdata.master_from_file(path)
     assert masterdata.master_from_file(path) is first

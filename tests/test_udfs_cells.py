@@ -22,7 +22,9 @@ COM = {"#NULL!": -2146826288, "#DIV/0!": -2146826281, "#VALUE!": -2146826273, "#
 
 @pytest.fixture(autouse=True)
 def _no_server_master(monkeypatch):
-    monkeypatch.delenv(masterdata.ENV_MASTER, raising=False)
+    from itbudget.settings import Settings, use_process_settings
+
+    use_process_settings(Settings(stamdata=None))  # no server master
     masterdata.clear_cache()
 
 

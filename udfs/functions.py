@@ -21,8 +21,9 @@ from xlwings import XlwingsError, arg, func
 
 from itbudget import access
 from itbudget.errors import AccessDenied, ItbudgetError
+from itbudget.operations import validate_as
 from itbudget.parsing import clean_id, is_ean, parse_amount
-from itbudget.statuses import header_index, is_covered, line_remaining, status_column, validate_rows
+from itbudget.statuses import header_index, is_covered, line_remaining, status_column
 
 from .cells import bookings_rows, cell
 from .masterdata import resolve
@@ -58,13 +59,9 @@ def _validate(bookings, stamdata):
 
     Returns the rows, the validation and the full master data (for access checks).
     """
-    principal = access.current()
     full = resolve(stamdata)
-    master = access.master_for(full, principal)
     rows = bookings_rows(bookings)
-    result = validate_rows(rows, master, central_coverage=not master.scope)
-    access.check_cost_centres(result.ledger.frame["cost_centre"].to_numpy(), full, principal)
-    return rows, result, full
+    return rows, validate_as(access.current(), rows, full), full
 
 
 def _kr(ore: int) -> float:

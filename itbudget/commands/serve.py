@@ -9,15 +9,16 @@ Server's ``XLWINGS_AUTH_*`` settings), except in development mode (``--dev``),
 which only listens on loopback and says so loudly. ``--returns`` names the
 folder of returned workbooks that finance's ``Konsolider`` script consolidates.
 ``--new-token ROLE --name NAME`` prints a fresh token and its token-file entry.
-xlwings Server and uvicorn are an optional extra and are imported only here,
-after the environment that switches xlwings into server mode has been set.
+The command checks its arguments, builds one :class:`itbudget.settings.Settings`
+and hands it to the adapter's one entry point, :func:`addin.server.serve`
+(imported when the command runs, so the command line never loads the adapter,
+xlwings Server or uvicorn, an optional extra, before it is needed).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -56,16 +57,22 @@ def register(sub) -> None:
     p.set_defaults(run=run)
 
 
-def check_args(args) -> None:
-    """Refuse unsafe or incomplete combinations with a Danish message (exit 2)."""
-    from addin.gate import entraid_configured
+def check_args(args, settings=None) -> None:
+    """Refuse unsafe or incomplete combinations with a Danish message (exit 2).
 
+    ``settings``: the environment's :class:`~itbudget.settings.Settings` (default: read
+    now), for Microsoft Entra ID.
+    """
     from ..access import is_loopback
+    from ..settings import Settings  # here: the CLI parser stays free of pydantic
+
+    settings = settings if settings is not None else Settings.from_environment()
+    entraid = settings.entraid
 
     if not args.master:
         raise UnusableInput("Angiv stamdata med --master STAMDATA.")
     modes = [m for m, on in (("--dev", args.dev), ("--tokens", bool(args.tokens)),
-                             ("Entra ID", entraid_configured())) if on]
+                             ("Entra ID", entraid)) if on]
     if len(modes) > 1:
         raise UnusableInput(f"Vælg én adgangsform, ikke {' og '.join(modes)}.")
     if not modes:
@@ -75,8 +82,7 @@ def check_args(args) -> None:
             "XLWINGS_AUTH_ENTRAID_CLIENT_ID). Kun til udvikling på denne maskine: --dev. Se docs/addin.md.")
     if args.dev and not is_loopback(args.host):
         raise UnusableInput(f"--dev (intet login) er kun tilladt på 127.0.0.1, ikke på {args.host}.")
-    if entraid_configured() and not (os.environ.get("XLWINGS_AUTH_ENTRAID_TENANT_ID")
-                                     and os.environ.get("XLWINGS_AUTH_ENTRAID_CLIENT_ID")):
+    if entraid and not (settings.entraid_tenant_id and settings.entraid_client_id):
         raise UnusableInput("Microsoft Entra ID kræver XLWINGS_AUTH_ENTRAID_TENANT_ID og "
                             "XLWINGS_AUTH_ENTRAID_CLIENT_ID (se docs/addin.md).")
     if args.tokens and not Path(args.tokens).is_file():
@@ -119,22 +125,18 @@ def _new_token(args) -> int:
     return 0
 
 
-def _worker_environment(args) -> dict[str, str]:
-    """What every server process reads in ``addin.server.app_from_environment``."""
-    from addin.server import ENV_LISTS, ENV_OUTPUT, ENV_RETURNS
+def server_settings(args):
+    """The :class:`~itbudget.settings.Settings` of every server process: arguments, else environment."""
+    from ..settings import Settings
 
-    env = {"ITBUDGET_STAMDATA": str(Path(args.master).resolve()),
-           "ITBUDGET_MAX_BODY_MB": repr(float(args.max_body_mb)),
-           "ITBUDGET_BODY_TIMEOUT": repr(float(args.body_timeout)),
-           "ITBUDGET_HEADER_TIMEOUT": repr(float(args.header_timeout))}
-    if args.dev:
-        env["ITBUDGET_DEV"] = "1"
-    if args.tokens:
-        env["ITBUDGET_TOKENS"] = str(Path(args.tokens).resolve())
-    for key, value in ((ENV_RETURNS, args.returns), (ENV_OUTPUT, args.output), (ENV_LISTS, args.lists)):
-        if value:
-            env[key] = str(Path(value).resolve())
-    return env
+    def path(value):
+        return Path(value).resolve() if value else None
+
+    return Settings.from_environment(
+        stamdata=path(args.master), dev=bool(args.dev), tokens=path(args.tokens),
+        returns=path(args.returns), output=path(args.output), lists=path(args.lists),
+        max_body_mb=float(args.max_body_mb), body_timeout=float(getattr(args, "body_timeout", 60)),
+        header_timeout=float(getattr(args, "header_timeout", 10)))
 
 
 def run(args) -> int:
@@ -145,47 +147,33 @@ def run(args) -> int:
 
     master = load_master(args.master)  # fail now, in Danish, not on the first call
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401
     except ModuleNotFoundError:
         raise ItbudgetError("Serveren er ikke installeret. Installér den med: "
                             "pip install 'itbudget[server]'") from None
-    from addin.gate import DEV, AccessSettings
-
+    from ..access import load_tokens
     from ..files import usable_cores
 
-    max_body = int(args.max_body_mb * 1024 * 1024)
-    if args.dev:
-        access = AccessSettings.dev(max_body)
-    elif args.tokens:
-        access = AccessSettings.from_tokens(args.tokens, max_body)  # a bad token file fails here, in Danish
-    else:
-        access = AccessSettings.from_environment(max_body)
-    # Every process builds the same app from the environment (the uvicorn factory), so
-    # the app itself holds the loopback and TLS rules whichever way it is started.
-    from addin.server import ENV_LISTS, ENV_OUTPUT, ENV_RETURNS
-
-    for key in ("ITBUDGET_DEV", "ITBUDGET_TOKENS", ENV_RETURNS, ENV_OUTPUT, ENV_LISTS):
-        os.environ.pop(key, None)
-    os.environ.update(_worker_environment(args))
+    settings = server_settings(args)
+    tokens = load_tokens(settings.tokens) if settings.tokens else {}  # a bad token file fails here, in Danish
     workers = args.workers or usable_cores()
     log = logging.getLogger("itbudget.server")
     log.setLevel(logging.INFO)
-    if access.mode == DEV:
+    if settings.dev:
         banner = ("UDVIKLINGSTILSTAND (--dev): INTET LOGIN. Alle forespørgsler får Økonomistabens "
                   "adgang til alle aftaleholderes data. Kun til udvikling på denne maskine.")
         log.warning(banner)
         print("!" * 78 + "\n" + banner + "\n" + "!" * 78, file=sys.stderr)
     else:
-        print(f"Login: tokenfil {Path(args.tokens).name} ({len(access.tokens)} tokens)."
+        print(f"Login: tokenfil {Path(args.tokens).name} ({len(tokens)} tokens)."
               if args.tokens else "Login: Microsoft Entra ID.", file=sys.stderr)
     scheme = "https" if args.cert else "http"
     print(f"IT-budget kører på {scheme}://{args.host}:{args.port} med stamdata "
           f"{Path(args.master).name} ({master.settings.municipality or 'kommune'}, "
           f"budgetår {master.year}) i {workers} {'proces' if workers == 1 else 'processer'}. "
           f"Manifest: {scheme}://{args.host}:{args.port}/manifest.xml", file=sys.stderr)
-    uvicorn.run("addin.server:app_from_environment", factory=True, workers=workers,
-                host=args.host, port=args.port, ssl_certfile=args.cert, ssl_keyfile=args.key,
-                http="addin.protocol:TimedH11Protocol", timeout_keep_alive=5,
-                h11_max_incomplete_event_size=16 * 1024,
-                log_level=os.environ.get("ITBUDGET_LOG_LEVEL", "warning"))
+    # The adapter's one entry point, imported only now (see the module's docstring).
+    from addin.server import serve
+
+    serve(settings, host=args.host, port=args.port, workers=workers, cert=args.cert, key=args.key)
     return 0

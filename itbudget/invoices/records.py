@@ -74,7 +74,3 @@ class InvoiceReport:
     @property
     def warnings(self) -> int:
         return sum(f.severity == "warning" for r in self.invoices for f in r.findings)
-
-    def to_json(self) -> dict:
-        from .render import report_dict
-        return report_dict(self)

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..ledger import Ledger
 from ..parsing import format_kr
-from . import Hits, contact_hint, rule
+from .registry import Hits, contact_hint, rule
 
 
 @rule("ITB006", "error", "Ikke budgetmæssig dækning", severity_column="on_overrun",

@@ -7,7 +7,7 @@ import pandas as pd
 from pandas._libs import hashtable
 
 from ..ledger import Ledger
-from . import Hits, rule
+from .registry import Hits, rule
 
 
 def _changed_by_folding(uniques: np.ndarray, joined: str, folded: str) -> np.ndarray | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ledger import Ledger
-from . import Hits, contact_hint, rule
+from .registry import Hits, contact_hint, rule
 
 
 @rule("ITB009", "error", "EAN mangler eller har forkert kontrolciffer")

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..ledger import APPROVERS, Ledger
 from ..parsing import format_date, format_kr
-from . import Hits, contact_hint, rule
+from .registry import Hits, contact_hint, rule
 
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..ledger import Ledger
 from ..parsing import clean_id, format_date
-from . import Hits, rule
+from .registry import Hits, rule
 
 
 def _blank(col) -> np.ndarray:
