@@ -43,7 +43,7 @@ def missing_lines(c: Consolidation) -> list[str]:
     names = c.master.holder_by_id
     n = len(c.missing)
     out = [f"{plural(n, 'aftaleholder')} har ikke returneret en brugbar projektmappe eller "
-           "eksport; deres tal er ufuldstændige:"]
+           "eksport; tallene er derfor ufuldstændige:"]
     for h in c.missing:
         holder = names[h]
         contact = f" (kontaktperson: {holder.contact})" if holder.contact else ""

@@ -305,3 +305,33 @@ def test_the_demo_marks_pool_and_county_systems_municipality_wide_so_it_staben_i
     assert w["per_workstation"].astype(float).idxmax() == it_staben  # the old figure: misleading
     assert w["it_per_workstation"].astype(float).idxmax() != it_staben
     assert int(w["total"].sum()) == c.total_booked
+
+
+# --------------------------------------------------------------------------- as printed
+
+def test_one_missing_holder_is_not_called_plural_and_the_average_says_it_is_incomplete(master, tmp_path):
+    c = consolidate([_issued("H1", booking(Omkostningssted="1001", Beløb=100))], master)
+    text = summary_text(c, "mappe", [])
+    assert "1 aftaleholder har ikke returneret" in text and "deres" not in text
+    ws = openpyxl.load_workbook(write_consolidation(c, tmp_path / "k.xlsx"))["Overblik"]
+    labels = [r[0] for r in ws.iter_rows(values_only=True) if r and isinstance(r[0], str)]
+    assert not any("deres" in label for label in labels)
+    assert "Gennemsnitlig pris pr. IT-arbejdsplads (ufuldstændig: 1 aftaleholder mangler)" in labels
+
+
+def test_long_notes_wrap_over_their_tables_width_so_pages_do_not_print_tiny(master, tmp_path):
+    """fit_to_pages squeezes a sheet to its widest cell: a note left to overflow shrinks every table."""
+    c = consolidate([_issued("H1", booking(Omkostningssted="1001", Beløb=100))], master)
+    wb = openpyxl.load_workbook(write_consolidation(c, tmp_path / "k.xlsx"))
+    checked = 0
+    for ws in wb.worksheets:
+        widths = sum(ws.column_dimensions[col].width or 0 for col in "ABCDEFGHIJKLMNOP")
+        merged = {str(m).split(":")[0]: m for m in ws.merged_cells.ranges}
+        for row in ws.iter_rows(max_col=1):
+            cell = row[0]
+            if isinstance(cell.value, str) and len(cell.value) > widths:
+                assert cell.coordinate in merged and cell.alignment.wrap_text, (ws.title, cell.value)
+                span = merged[cell.coordinate]
+                assert span.max_col > 1 and ws.row_dimensions[cell.row].height >= 30
+                checked += 1
+    assert checked >= 3  # Overblik's note on Rest, Central fordeling's and Arbejdspladser's subtitles

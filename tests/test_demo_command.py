@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -84,3 +85,31 @@ def test_demo_imports_its_posting_list_and_finds_what_the_typed_workbook_finds(d
 
     got = findings(imported)
     assert got and got == findings(demo_dir / "returneret" / imported.name)
+
+
+# Common nouns and people's titles that Danish writes in lower case mid-sentence;
+# sheet and column names keep their case and are quoted ('Fund') or listed as names.
+_LOWER_MID_SENTENCE = re.compile(
+    r"(?<=[a-zæøå0-9,)] )(Aftaleholder\w*|Budgetlinje\w*|Omkostningssted\w*|Konto(?:en|er|erne)?"
+    r"|[A-ZÆØÅ][a-zæøå]*(?:leder|chef)|Direktør)\b")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def test_demo_messages_write_titles_and_common_nouns_in_lower_case_mid_sentence(demo_dir, capsys):
+    """Issue 15 point 11: validate and consolidate, JSON and text, as a finance officer reads them."""
+    returned, master = demo_dir / "returneret", str(demo_dir / "Stamdata.xlsx")
+    texts = []
+    for args in (["consolidate", str(returned), "--master", master, "--format", "json"],
+                 ["validate", str(returned / "H03 Bakkeskolen.xlsx"), "--format", "json"],
+                 ["validate", str(returned / "H05 eksport fra økonomisystemet.csv"), "--master", master,
+                  "--format", "json"]):
+        assert main(args) == 1
+        out = json.loads(capsys.readouterr().out)
+        texts += [f["message"] for f in out["findings"]]
+        texts += [f"{h['holder']} {h['name']} (kontaktperson {h['contact']})"
+                  for h in out.get("missing_holders", [])]
+    assert main(["consolidate", str(returned), "--master", master, "--all"]) == 1
+    texts += capsys.readouterr().out.splitlines()
+    assert len(texts) > 500
+    wrong = sorted({m.group(0) for t in texts for m in _LOWER_MID_SENTENCE.finditer(_QUOTED.sub("", t))})
+    assert wrong == [], [t for t in texts if _LOWER_MID_SENTENCE.search(_QUOTED.sub("", t))][:5]

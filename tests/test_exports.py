@@ -139,8 +139,9 @@ def test_debit_and_credit_net_and_text_in_either_is_itb001(tmp_path, masters):
     result = validate_file(path, plain)
     itb001 = {int(r): m for r, rule, m in zip(result.findings["row"], result.findings["rule"],
                                                 result.findings["message"]) if rule == "ITB001"}
-    assert itb001 == {5: "Beløb 'tyve' kan ikke læses som kr. og øre (højst to decimaler, fx 1.234,50). Ret rækken.",
-                      6: "Beløb mangler. Ret rækken."}
+    assert itb001 == {5: "Beløb 'tyve' kan ikke læses som kr. og øre (højst to decimaler, fx 1.234,50). "
+                         "Ret rækken. Kontakt Karen Ø, Økonomistaben.",
+                      6: "Beløb mangler. Ret rækken. Kontakt Karen Ø, Økonomistaben."}
 
 
 def test_belob_wins_over_debet_and_kredit(tmp_path):

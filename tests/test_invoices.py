@@ -202,6 +202,8 @@ def test_another_holders_cost_centre_is_itb010_naming_both_holders(check, where,
     msg = message(r, "ITB010")
     assert "H1 Bakkeskolen" in msg and "H2 Rådhuset" in msg
     assert f"omkostningssted 2001 ({where})" in msg
+    # The holder's contact person works at the holder, not in Økonomistaben.
+    assert msg.endswith("Kontakt Bo (H2 Rådhuset) eller Økonomistaben.")
     assert r.cost_centres == ("2001",) and r.holder == "H1"
 
 

@@ -28,7 +28,7 @@ def test_ean_of_another_holder_in_a_holders_workbook_is_not_called_unregistered(
     f = validate(frame_of(booking(EAN=EAN_H2, Fakturanr="F1")), scoped, central_coverage=False).findings
     msg = f[f["rule"] == "ITB010"]["message"].iat[0]
     assert "ikke registreret i stamdata" not in msg
-    assert "ikke et af aftaleholder H1s EAN-numre" in msg and "anden aftaleholders" in msg
+    assert "tilhører ikke aftaleholder H1 (det er en anden aftaleholders EAN-nummer eller ukendt)" in msg
 
 
 def test_validate_of_a_folder_says_it_is_a_folder(tmp_path, capsys):

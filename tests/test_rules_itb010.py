@@ -1,7 +1,9 @@
 """ITB010: a valid EAN must be registered to the holder who owns the cost centre."""
 
-from conftest import EAN_H1, EAN_H2, booking
+from conftest import EAN_H1, EAN_H2, booking, small_master_sheets
 from ruletools import hits, rows_of, run
+
+from itbudget.master import master_from_rows
 
 UNREGISTERED = "5798000099999"  # valid check digit, in no holder's EAN sheet
 
@@ -34,3 +36,12 @@ def test_unknown_cost_centre_is_itb003_not_itb010():
 
 def test_blank_ean_without_invoice_is_fine():
     assert rows_of(run(booking()), "ITB010") == []
+
+
+def test_a_holders_workbook_says_the_ean_is_not_the_holders_own_in_plain_danish():
+    # A holder's workbook carries only its own EAN numbers: another holder's looks unknown.
+    scoped = master_from_rows(small_master_sheets()).for_holder("H1")
+    (_, _, msg), = hits(run(booking(Fakturanr="F1", EAN=EAN_H2), master=scoped), "ITB010")
+    assert msg.startswith(f"EAN {EAN_H2} tilhører ikke aftaleholder H1 (det er en anden aftaleholders "
+                          "EAN-nummer eller ukendt), men omkostningssted 1001 hører til H1 Bakkeskolen.")
+    assert msg.count(" men ") == 1

@@ -31,6 +31,7 @@ from itbudget.allocation import id_order_key, round_div
 from itbudget.errors import UnusableInput, os_reason
 from itbudget.consolidation_text import OVERRUN_NOTE
 from itbudget.invoices.render import SHEET_HEADERS, invoice_sheet_rows
+from itbudget.presentation import plural
 from itbudget.writing import atomic_path
 
 from . import parallel
@@ -59,6 +60,9 @@ class _Book:
         add = self.wb.add_format
         self.title = add({"bold": True, "font_size": 16, "font_color": BLUE})
         self.subtitle = add({"italic": True, "font_color": "#595959"})
+        self.note_format = add({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
+        self.widths: dict[str, list[float]] = {}  # sheet -> the widths its tables set
+        self.notes: list[tuple] = []  # (sheet, row, text), written when the widths are known
         self.section = add({"bold": True, "font_size": 12, "font_color": BLUE})
         self.label = add({"bold": False})
         self.bold = add({"bold": True})
@@ -103,6 +107,10 @@ class _Book:
         for j, (header, kind, width) in enumerate(columns):
             if widths:
                 ws.set_column(j, j, width)
+        if widths:
+            known = self.widths.setdefault(ws.name, [])
+            for j, (_, _, width) in enumerate(columns):
+                known[j:j + 1] = [max(known[j], width) if j < len(known) else width]
         last = top + max(1, len(rows))  # an Excel table needs one data row, even if blank
         ws.add_table(top, 0, last, len(columns) - 1, {
             "name": name, "style": "Table Style Medium 2", "autofilter": True,
@@ -129,12 +137,29 @@ class _Book:
             return last + 2
         return last + 1
 
+    def note(self, ws, r: int, text: str) -> None:
+        """A sentence for the reader above or beside a table, wrapped to the table's width."""
+        self.notes.append((ws, r, text))
+
+    def close(self) -> None:
+        # A long note left to overflow widens what fit_to_pages squeezes onto one printed
+        # page, so every table prints tiny; wrapped over the table's columns it does not.
+        for ws, r, text in self.notes:
+            widths = self.widths.get(ws.name, [])
+            total = sum(widths)
+            if len(widths) < 2 or len(text) <= total:
+                ws.write_string(r, 0, text, self.subtitle)
+                continue
+            ws.merge_range(r, 0, r, len(widths) - 1, text, self.note_format)
+            ws.set_row(r, 15 * -(-len(text) // max(1, int(total * 1.05))))
+        self.wb.close()
+
     def sheet(self, name: str, title: str, subtitle: str = "", *, landscape: bool = True,
               repeat_header: bool = True):
         ws = self.wb.add_worksheet(name)
         ws.write_string(0, 0, title, self.title)
         if subtitle:
-            ws.write_string(1, 0, subtitle, self.subtitle)
+            self.note(ws, 1, subtitle)
         ws.set_row(0, 24)
         ws.hide_gridlines(2)
         ws.set_paper(9)
@@ -229,8 +254,10 @@ def _overview(b: _Book, c, charts: bool) -> None:
             ("Decentrale budgetter i alt", "kr", int(c.lines["budget"].sum())),
             ("Bogført på decentrale budgetlinjer", "kr", int(c.lines["booked"].sum())),
             ("IT-arbejdspladser i alt (inkl. hjemmearbejdspladser)", "n", seats),
-            ("Gennemsnitlig pris pr. IT-arbejdsplads", "kr",
-             round_div(c.total_booked, seats) if seats else None),
+            # A missing holder's seats count but its bookings do not: say so at the figure.
+            ("Gennemsnitlig pris pr. IT-arbejdsplads" + (
+                f" (ufuldstændig: {plural(len(c.missing), 'aftaleholder')} mangler)" if c.missing else ""),
+             "kr", round_div(c.total_booked, seats) if seats else None),
             ("Bogføringer læst", "n", c.validation.rows),
             ("Fejl", "n", c.errors),
             ("Advarsler", "n", c.warnings),
@@ -261,7 +288,7 @@ def _overview(b: _Book, c, charts: bool) -> None:
                 ws.write_number(r, 1, value, b.whole_bold)
         r += 1
     r += 1
-    ws.write_string(r, 0, OVERRUN_NOTE, b.subtitle)
+    b.note(ws, r, OVERRUN_NOTE)
     r += 2
     if c is not None and c.missing:
         r = _missing_section(b, ws, c, r)
@@ -300,12 +327,10 @@ def _overview(b: _Book, c, charts: bool) -> None:
 
 def _missing_section(b: _Book, ws, c, r: int) -> int:
     """Who has not returned a usable workbook or export, with the contact person to chase."""
-    from itbudget.presentation import plural
-
     ws.write_string(r, 0, "Mangler", b.section)
     r += 1
     ws.write_string(r, 0, f"{plural(len(c.missing), 'aftaleholder')} har ikke returneret en brugbar "
-                    "projektmappe eller eksport; deres tal er ufuldstændige.", b.label)
+                    "projektmappe eller eksport; tallene er derfor ufuldstændige.", b.label)
     r += 1
     for j, h in enumerate(("Aftaleholder", "Navn", "Kontaktperson")):
         ws.write_string(r, j, h, b.header)
@@ -497,7 +522,7 @@ def _write(path: Path, c, charts: bool = True) -> None:
     _savings(b, c)
     _sources(b, c)
     _invoices(b, c)
-    b.wb.close()
+    b.close()
 
 
 def write_consolidation(consolidation, path: Path | str) -> Path:
@@ -575,7 +600,7 @@ def _write_list(path: Path, consolidation, holder) -> None:
         + [("I alt (kr.)", "kr", 14)]
     col_totals = ("I alt", "", *[sum(p[2 + i] for p in prow) for i in range(13)]) if prow else None
     b.table(ws2, 3, cols, prow, name="PrMaaned", totals=col_totals)
-    b.wb.close()
+    b.close()
 
 
 #: The fewest lists worth worker processes, by how workers start. fork shares

@@ -41,8 +41,11 @@ class BuyerEan:
 
 
 def _contact(master: MasterData, holder: str | None) -> str:
+    # Aftaleholdere's Kontaktperson works at the holder, not in Økonomistaben.
     h = master.holder_by_id.get(holder or "")
-    return f" Kontakt {h.contact}, Økonomistaben." if h and h.contact else " Kontakt Økonomistaben."
+    if h and h.contact:
+        return f" Kontakt {h.contact} ({holder_label(master, h.id)}) eller Økonomistaben."
+    return " Kontakt Økonomistaben."
 
 
 def holder_label(master: MasterData, holder: str) -> str:

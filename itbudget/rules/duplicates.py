@@ -7,7 +7,7 @@ import pandas as pd
 from pandas._libs import hashtable
 
 from ..ledger import Ledger
-from .registry import Hits, rule
+from .registry import Hits, contact_hint, rule
 
 
 def _changed_by_folding(uniques: np.ndarray, joined: str, folded: str) -> np.ndarray | None:
@@ -78,10 +78,13 @@ def duplicate_invoice(ledger: Ledger) -> Hits:
     if pos.size == 0:
         return Hits.none()
     rows, files, vouchers = f["row"].to_numpy(), f["file"].to_numpy(), f["voucher"].to_numpy()
+    contacts = f["contact"].to_numpy()
     msgs = []
     for i, j in zip(pos.tolist(), orig.tolist()):
         where = f"række {rows[j]}" + (f" i {files[j]}" if files[j] != files[i] else "")
         voucher = f" (bilag {vouchers[j]})" if vouchers[j] else ""
+        # A possible double payment: stop before paying, and say whom finance has on the account.
         msgs.append(f"Faktura {invoice[i]} fra {supplier[i]} er allerede bogført i {where}{voucher}. "
-                    "Tjek om den er betalt to gange.")
+                    "Betal den ikke igen, før du har tjekket med leverandøren, om den er sendt to gange."
+                    f"{contact_hint(contacts[i])}")
     return Hits(pos, msgs)

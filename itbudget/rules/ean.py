@@ -41,7 +41,7 @@ def ean_foreign(ledger: Ledger) -> Hits:
         name = holders[h].name if h in holders else h
         scope = ledger.master.scope  # a holder's workbook knows only its own EAN numbers
         where = (f"er registreret til aftaleholder {owner}" if owner else
-                 f"er ikke et af aftaleholder {scope}s EAN-numre, men en anden aftaleholders eller ukendt"
+                 f"tilhører ikke aftaleholder {scope} (det er en anden aftaleholders EAN-nummer eller ukendt)"
                  if scope else "er ikke registreret i stamdata")
         msgs.append(f"EAN {e} {where}, men omkostningssted {c} hører til {h} {name}. "
                     f"Fakturaen skal sendes til aftaleholderens eget EAN-nummer.{contact_hint(k)}")

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..ledger import Ledger
 from ..parsing import clean_id, format_date
-from .registry import Hits, rule
+from .registry import Hits, contact_hint, rule
 
 
 def _blank(col) -> np.ndarray:
@@ -36,10 +36,11 @@ def required_fields(ledger: Ledger) -> Hits:
     pos = np.flatnonzero(any_mask)
     messages = []
     sub = f.iloc[pos]
+    # The account's contact when the account is known, else Økonomistaben (as ITB003/ITB004).
     for k, r in enumerate(sub.itertuples(index=False)):
         i = pos[k]
         parts = [make(r) for mask, make in checks if mask[i]]
-        messages.append("; ".join(parts) + ". Ret rækken.")
+        messages.append("; ".join(parts) + f". Ret rækken.{contact_hint(r.contact)}")
     return Hits(pos, messages)
 
 
@@ -49,5 +50,6 @@ def outside_year(ledger: Ledger) -> Hits:
     pos = np.flatnonzero(f["date_ok"].to_numpy() & ~f["in_year"].to_numpy())
     year = ledger.master.year
     msgs = [f"Datoen {format_date(d)} ligger uden for budgetåret {year}; bogføringen tæller "
-            "ikke med i årets budget." for d in f["date"].to_numpy()[pos]]
+            f"ikke med i årets budget.{contact_hint(k)}"
+            for d, k in zip(f["date"].to_numpy()[pos], f["contact"].to_numpy()[pos])]
     return Hits(pos, msgs)
