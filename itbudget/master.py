@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from .budget_changes import FOLLOWUP_SHEETS, BudgetChange, Phasing, read_followup
 from .errors import MasterDataError, Problem, UnusableInput
 from .parsing import clean_id, is_ean, parse_amount, parse_date
 from .reading import Table, find_sheet, open_workbook, read_sheet
@@ -144,6 +145,9 @@ class MasterData:
     projects: tuple[ProjectForm, ...]
     savings: tuple[Saving, ...]
     source: str = ""
+    #: Periodisering and Budgetændringer (itbudget.budget_changes); empty without the sheets.
+    phasings: tuple[Phasing, ...] = ()
+    changes: tuple[BudgetChange, ...] = ()
 
     @cached_property
     def holder_by_id(self) -> dict[str, Holder]:
@@ -201,6 +205,8 @@ class MasterData:
             projects=tuple(p for p in self.projects if p.holder == holder_id),
             savings=tuple(s for s in self.savings if s.cost_centre in cc_ids),
             source=self.source,
+            phasings=tuple(p for p in self.phasings if p.line.cost_centre in cc_ids),
+            changes=tuple(x for x in self.changes if x.line.cost_centre in cc_ids),
         )
 
 
@@ -224,6 +230,8 @@ SHEETS: dict[str, tuple[list[str], list[str]]] = {
     "Besparelser": (["Tiltag", "Beløb"], ["Konto", "Omkostningssted"]),
 }
 OPTIONAL_SHEETS = {"Besparelser", "Projektskemaer", "Centrale budgetter"}
+SHEETS.update(FOLLOWUP_SHEETS)  # the budget through the year: optional too
+OPTIONAL_SHEETS |= set(FOLLOWUP_SHEETS)
 
 
 class _Collector:
@@ -472,13 +480,17 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData
         savings.append(Saving(measure=measure, account=aid, cost_centre=cid,
                               amount=c.amount("Besparelser", row, "Beløb", r["Beløb"])))
 
+    phasings, changes = read_followup(
+        c, tables, {(b.cost_centre, b.account) for b in budgets}, central_ids, year,
+        settings_kw["holder_scope"])
+
     if c.problems:
         raise MasterDataError(c.problems)
     return MasterData(
         settings=Settings(**settings_kw), holders=tuple(holders), cost_centres=tuple(ccs),
         eans=tuple(eans), accounts=tuple(accounts), budget_lines=tuple(budgets),
         central_lines=tuple(centrals), projects=tuple(projects), savings=tuple(savings),
-        source=file)
+        source=file, phasings=phasings, changes=changes)
 
 
 def master_from_rows(sheets: dict[str, list[list]], file: str = "stamdata") -> MasterData:

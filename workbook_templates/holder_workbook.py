@@ -22,6 +22,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from itbudget.bookings import BOOKING_HEADERS, BOOKINGS_SHEET
+from itbudget.budget_changes import CHANGES_SHEET, PHASING_SHEET
 from itbudget.errors import UnusableInput, os_reason
 from itbudget.master import TEMPLATE_VERSION, Holder, MasterData
 from itbudget.writing import atomic_path, keep_copy, kept_name
@@ -39,7 +40,7 @@ BUDGET_HEADERS = ["Omkostningssted", "Stedets navn", "Konto", "Kontonavn", "Budg
                   "Bogført", "Rest", "Forbrugt"]
 #: Master data sheets embedded in a holder workbook, in tab order.
 EMBEDDED_SHEETS = ["Indstillinger", "Aftaleholdere", "Omkostningssteder", "EAN", "Kontoplan",
-                   "Centrale budgetter", "Projektskemaer", "Besparelser"]
+                   "Centrale budgetter", "Projektskemaer", "Besparelser", PHASING_SHEET, CHANGES_SHEET]
 #: Workbook-level names of the master data ranges (header row included); the add-in
 #: passes them to its worksheet functions.
 NAMED_RANGES = {s: "Stamdata_" + s.replace(" ", "_") for s in EMBEDDED_SHEETS + ["Budget"]}
@@ -222,6 +223,8 @@ def _guide(wb: Workbook, title: str) -> None:
         ("Projektskemaer", "Dine godkendte IT-projekter. Nye projekter kræver et projektskema "
                            "godkendt af IT, EPO og Økonomi, før der købes ind. Låst."),
         ("Besparelser", "Besparelsestiltag på dine omkostningssteder. Låst."),
+        (PHASING_SHEET, "Dine budgetlinjers fordeling på måneder i procent. Låst."),
+        (CHANGES_SHEET, "Tillæg, omplaceringer og overførsler på dine budgetlinjer. Låst."),
     ], index=2)
     wb["Vejledning"].sheet_properties.tabColor = "1F4E78"
 
