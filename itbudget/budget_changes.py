@@ -30,6 +30,9 @@ from pydantic import BaseModel, ConfigDict
 from .parsing import clean_id, format_kr
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec")
+#: The months' Danish names, for messages.
+MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+               "oktober", "november", "december")
 PHASING_SHEET = "Periodisering"
 CHANGES_SHEET = "Budgetændringer"
 CHANGE_TYPES = ("tillæg", "omplacering", "overførsel")

@@ -81,6 +81,6 @@ def contact_hint(contact: str) -> str:
     return f" Kontakt {contact}, Økonomistaben." if contact else " Kontakt Økonomistaben."
 
 
-from . import coverage, duplicates, ean, placement, projects, required  # noqa: E402,F401
+from . import coverage, duplicates, ean, phasing, placement, projects, required  # noqa: E402,F401
 
 __all__ = ["Hits", "Rule", "RULES", "rule", "contact_hint"]
