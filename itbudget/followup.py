@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ import pandas as pd
 from .allocation import round_div
 from .errors import UnusableInput
 from .ledger import Ledger, central_line_key, line_key, ref_key
+from .master import MasterData
 from .parsing import clean_id, format_kr, parse_amount
 
 ESTIMATE_HEADER = "Forventet regnskab"
@@ -187,3 +189,26 @@ def followup_text(lines: pd.DataFrame, as_of: dt.date) -> str:
         out.append(f"  {name:<16} {kr(r.revised_budget):>16} {kr(r.phased_to_date):>16} "
                    f"{kr(r.booked_to_date):>16} {kr(r.projection):>16} {kr(r.estimate):>16}{flag}")
     return "\n".join(out) + "\n"
+
+
+def phased_by_month(master: MasterData, *, central: bool = False) -> list[int]:
+    """The phased budget through each month's end (12 values, øre), over the decentral lines (and central).
+
+    A phased line: its budget as of the month's end × its share through the month;
+    a line without a phasing: the same budget by twelfths. Each rounded once to øre.
+    """
+    keys = [(line_key(b.cost_centre, b.account), b.budget) for b in master.budget_lines]
+    if central:
+        keys += [(central_line_key(c.id), c.budget) for c in master.central_lines]
+    phasing = {ref_key(p.line): p for p in master.phasings}
+    out = []
+    for m in range(1, 13):
+        end = dt.date(master.year, m + 1, 1) - dt.timedelta(days=1) if m < 12 else dt.date(master.year, 12, 31)
+        total = 0
+        for key, budget in keys:
+            revised = budget + sum(x.amount for x in master.changes if x.date <= end and ref_key(x.line) == key)
+            p = phasing.get(key)
+            share = p.cumulative(m) if p is not None else Fraction(m, 12)
+            total += round_div(revised * share.numerator, share.denominator)
+        out.append(total)
+    return out
