@@ -106,3 +106,93 @@ def month_chart(ws, master: MasterData, label_col: int, first_row: int, booked_f
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=lc, min_row=first_row + 1, max_row=first_row + 12))
     ws.add_chart(chart, f"{get_column_letter(lc)}{first_row + 14}")
+
+
+# --------------------------------------------------------------------------- consolidation workbook
+
+FOLLOWUP_SHEET = "Budgetopfølgning"
+
+
+def _line_name(c, r) -> tuple[str, str]:
+    if r.cost_centre:
+        acc = c.master.account_by_id.get(r.account)
+        return f"{r.cost_centre}/{r.account}", acc.name if acc else ""
+    line = c.master.central_line_by_id.get(r.central_line)
+    return f"central {r.central_line}", line.name if line else ""
+
+
+def followup_rows(c) -> list[tuple]:
+    """One row per budget line (decentral, then central) of the consolidation's follow-up."""
+    from itbudget.allocation import id_order_key
+    from itbudget.followup import deviation, over_budget
+
+    if c is None:
+        return []
+    rows = []
+    for r in c.validation.lines.itertuples(index=False):
+        name, title = _line_name(c, r)
+        over = over_budget(r.revised_budget, r.projection, r.estimate)
+        rows.append((r.holder, name, title, r.budget, r.revised_budget - r.budget, r.revised_budget,
+                     r.booked_to_date, r.commitments, r.phased_to_date, r.projection, r.estimate,
+                     deviation(r.revised_budget, r.projection, r.estimate),
+                     "over budget" if over else "ok"))
+    rows.sort(key=lambda x: (x[0] == "", id_order_key(x[0]), x[1]))
+    return rows
+
+
+def booked_by_month(c) -> list[int | None]:
+    """Booked on budget lines, cumulative through each month's end; None after the follow-up month."""
+    import numpy as np
+
+    f = c.ledger
+    on = f["line"].to_numpy(dtype=object) != ""
+    months = f["date"].to_numpy()[on].astype("datetime64[M]").astype(np.int64) % 12
+    sums = np.zeros(12, dtype=np.int64)
+    np.add.at(sums, months, f["amount"].to_numpy()[on])
+    cum = np.cumsum(sums).tolist()
+    last = c.validation.as_of.month if c.validation.as_of else 12
+    return [int(v) if m < last else None for m, v in enumerate(cum)]
+
+
+def consolidation_sheet(b, c, charts: bool) -> None:
+    """The ``Budgetopfølgning`` sheet of the consolidation workbook (a ``_Book`` from consolidation.py)."""
+    from itbudget.followup import phased_by_month
+
+    as_of = f" pr. {c.validation.as_of:%d-%m-%Y}" if c is not None and c.validation.as_of else ""
+    ws = b.sheet(FOLLOWUP_SHEET, "Budgetopfølgning" + as_of,
+                 "Korrigeret budget = budget + ændringer til og med datoen. Fremskrivning = bogført + disponeret "
+                 "+ forventet rest. Forventet afvigelse = korrigeret budget − skøn (uden skøn: − fremskrivning). "
+                 "Rødt: fremskrivning eller skøn over korrigeret budget.")
+    rows = followup_rows(c)
+    b.table(ws, 3, [("Aftaleholder", "s", 13), ("Linje", "s", 16), ("Navn", "s", 24),
+                    ("Budget (kr.)", "kr", 15), ("Ændringer (kr.)", "kr", 15),
+                    ("Korrigeret budget (kr.)", "kr", 16), ("Bogført (kr.)", "kr", 15),
+                    ("Disponeret (kr.)", "kr", 15), ("Periodiseret til dato (kr.)", "kr", 16),
+                    ("Fremskrivning (kr.)", "kr", 16), ("Aftaleholderens skøn (kr.)", "kr", 16),
+                    ("Forventet afvigelse (kr.)", "kr", 16), ("Status", "s", 12)],
+            rows, name="Budgetopfoelgning")
+    n = len(rows)
+    if n:
+        ws.conditional_format(4, 0, 3 + n, 12, {"type": "formula", "criteria": '=$M5="over budget"',
+                                                "format": b.red})
+    ws.freeze_panes(4, 0)
+    if c is None:
+        return
+    top = 3 + max(1, n) + 3
+    ws.write_string(top - 1, 0, "Bogført og periodiseret budget pr. måned, akkumuleret (hele IT-budgettet)", b.section)
+    booked, phased = booked_by_month(c), phased_by_month(c.master, central=True)
+    months = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+    month_rows = [(m, bk, ph) for m, bk, ph in zip(months, booked, phased)]
+    b.table(ws, top, [("Måned", "s", 0), ("Bogført (kr.)", "kr", 0), ("Periodiseret budget (kr.)", "kr", 0)],
+            month_rows, name="Maanedsforloeb", widths=False)
+    if charts:
+        chart = b.wb.add_chart({"type": "line"})
+        for col, name, color in ((1, "Bogført", "#1F4E78"), (2, "Periodiseret budget", "#9DC3E6")):
+            chart.add_series({"name": name, "categories": [FOLLOWUP_SHEET, top + 1, 0, top + 12, 0],
+                              "values": [FOLLOWUP_SHEET, top + 1, col, top + 12, col],
+                              "line": {"color": color, "width": 2.25}})
+        chart.set_title({"name": "Bogført og periodiseret budget pr. måned"})
+        chart.set_y_axis({"num_format": "#,##0", "name": "kr."})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 760, "height": 340})
+        ws.insert_chart(top + 14, 0, chart)
