@@ -228,7 +228,9 @@ def _guide(wb: Workbook, title: str) -> None:
         ("Bogføringer", "Dine IT-bogføringer: Bilag, Dato, Omkostningssted, Konto, Beløb (kr.), Tekst, "
                         "Leverandør, Fakturanr, EAN og Projektnr. Status og Besked udfyldes af "
                         "tilføjelsesprogrammet."),
-        ("Budget", "Dine budgetlinjer med Budget, Disponeret, Bogført og Rest i kr."),
+        ("Budget", "Dine budgetlinjer med Budget, Disponeret, Bogført og Rest i kr., budgetopfølgningen "
+                   "(Ændringer, Korrigeret budget, Periodiseret til dato, Fremskrivning) og kolonnen "
+                   "Forventet regnskab, hvor du skriver dit skøn over årets forbrug på linjen."),
         ("Indstillinger", "Kommune, budgetår, skabelonversion og stamdataenes dato. Låst."),
         ("Aftaleholdere", "Dine oplysninger: arbejdspladser og kontaktperson. Låst."),
         ("Omkostningssteder", "Dine omkostningssteder. Låst."),
