@@ -7,7 +7,7 @@ import numpy as np
 from ..budget_changes import MONTH_NAMES
 from ..ledger import Ledger, month_of
 from ..parsing import format_kr
-from . import Hits, contact_hint, rule
+from . import Hits, contact_hint, line_columns, line_name, rule
 
 
 @rule("ITB018", "warning", "Forbrug foran periodiseringen",
@@ -15,17 +15,12 @@ from . import Hits, contact_hint, rule
 def ahead_of_phasing(ledger: Ledger) -> Hits:
     f = ledger.frame
     pos = np.flatnonzero(f["ahead"].to_numpy() > 0)
-    cols = {c: f[c].to_numpy()[pos] for c in ("financing", "central_line", "cost_centre", "account",
-                                              "ahead", "phased_limit", "line_running", "contact")}
+    cols = line_columns(f, pos, "ahead", "phased_limit", "line_running")
     months = month_of(f["date"].to_numpy()[pos].astype("datetime64[D]").astype(np.int64))
     msgs = []
     for k in range(pos.size):
-        if cols["financing"][k] == "central":
-            name = f"den centrale budgetlinje {cols['central_line'][k]}"
-        else:
-            name = f"budgetlinjen {cols['cost_centre'][k]}/{cols['account'][k]}"
         msgs.append(
-            f"Forbruget på {name} ligger {format_kr(cols['ahead'][k])} foran periodiseringen: "
+            f"Forbruget på {line_name(cols, k)} ligger {format_kr(cols['ahead'][k])} foran periodiseringen: "
             f"{format_kr(cols['phased_limit'][k])} periodiseret til og med {MONTH_NAMES[months[k] - 1]}, "
             f"{format_kr(cols['line_running'][k])} bogført til og med denne række."
             f"{contact_hint(cols['contact'][k])}")
