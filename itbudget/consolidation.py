@@ -24,6 +24,7 @@ consumption lists are written by :mod:`workbook_templates.consolidation`.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -35,6 +36,7 @@ from .allocation import id_order_key, largest_remainder, round_div
 from .bookings import FRAME_COLUMNS, concat, empty_frame, read_bookings
 from .errors import ItbudgetError, UnusableInput
 from .files import shown_name, undecodable_name, usable_cores
+from .followup import Estimate, read_estimates
 from .invoices import InvoiceReport, check_invoices, report_dict
 from .master import MasterData, Settings, load_master, require_full_master
 from .parsing import clean_id, ore_to_kr_str
@@ -76,6 +78,8 @@ class Source:
     #: The bookings without the ``file`` and ``sheet`` columns (see ``sheet``).
     frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     sheet: str = ""
+    #: The holder's Forventet regnskab cells (itbudget.followup), from an issued workbook.
+    estimates: tuple[Estimate, ...] = ()
 
 
 # --------------------------------------------------------------------------- reading
@@ -113,9 +117,10 @@ def read_source(path: Path | str, names: tuple = ()) -> Source:
         # The file and sheet columns repeat one value each: they are put back by
         # :func:`consolidate` instead of travelling back from the worker process.
         sheet = src.frame["sheet"].iat[0] if len(src.frame) else ""
+        estimates = read_estimates(src.book, file) if src.is_issued_workbook else ()
         return Source(file, path, OK, rows=len(src.frame), kind=kind, holder=holder or "",
                       template_version=version, budget_year=year, blank_rows=src.blank_rows,
-                      frame=src.frame.drop(columns=["file", "sheet"]), sheet=sheet)
+                      frame=src.frame.drop(columns=["file", "sheet"]), sheet=sheet, estimates=estimates)
     except ItbudgetError as exc:
         return Source(file, path, UNREADABLE, str(exc).replace(path.name, file), kind=kind)
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the run
@@ -496,12 +501,17 @@ def _with_source_columns(sources: list[Source]) -> pd.DataFrame:
 ROLLUP_COLUMNS = ["holder", "cost_centre", "account", "amount", "financing", "central_line"]
 
 
-def consolidate(sources: list[Source], master: MasterData, *, invoices: bool = True) -> Consolidation:
-    """Validate all readable sources together and compute the roll-up; never raises on bad data."""
+def consolidate(sources: list[Source], master: MasterData, *, invoices: bool = True,
+                as_of: dt.date | None = None) -> Consolidation:
+    """Validate all readable sources together and compute the roll-up; never raises on bad data.
+
+    ``as_of``: the date of the budget follow-up (default: the latest booking date in the year).
+    """
     used = [s for s in sources if s.status == OK and s.frame is not None and len(s.frame)]
     bookings = _with_source_columns(used)
     result = validate(bookings, master, central_coverage=True,
-                      blank_rows=sum(s.blank_rows for s in sources if s.status == OK))
+                      blank_rows=sum(s.blank_rows for s in sources if s.status == OK), as_of=as_of,
+                      estimates=tuple(e for s in sources if s.status == OK for e in s.estimates))
     # What validating each returned workbook alone reports, consolidation reports too.
     extra = scope_findings(used, bookings, master, result.findings)
     if len(extra):
@@ -526,7 +536,8 @@ def consolidate(sources: list[Source], master: MasterData, *, invoices: bool = T
 
 def consolidate_dir(directory: Path | str, master_path: Path | str, *, workers: int | None = None,
                     exclude: tuple[Path | str, ...] = (),
-                    progress: Callable[[int, int, str], None] | None = None) -> Consolidation:
+                    progress: Callable[[int, int, str], None] | None = None,
+                    as_of: dt.date | None = None) -> Consolidation:
     """Read master data and every file in ``directory``, and consolidate.
 
     The one call behind ``itbudget consolidate`` and finance's ``Konsolider``
@@ -538,7 +549,7 @@ def consolidate_dir(directory: Path | str, master_path: Path | str, *, workers: 
                                  "Konsolidering kræver stamdata for hele kommunen.")
     sources = read_sources(directory, master, workers,
                            exclude=(Path(master_path), *exclude), progress=progress)
-    return consolidate(sources, master)
+    return consolidate(sources, master, as_of=as_of)
 
 
 # --------------------------------------------------------------------------- JSON

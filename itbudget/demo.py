@@ -28,6 +28,7 @@ from pathlib import Path
 from stdnum import ean as gs1
 
 from .bookings import BOOKING_HEADERS
+from .demo_followup import followup_sheets
 from .master import MasterData, master_from_rows
 from .writing import atomic_write_bytes, safe_text
 
@@ -509,6 +510,7 @@ def build_demo(seed: int = 2026, bookings_per_holder: int | None = None) -> Demo
         # The finance system's export headers, which no built-in variant knows (demo_export.py).
         "Kolonnenavne": [["Felt", "Overskrift"]] + [[f, h] for f, h in EXPORT_HEADERS.items()],
     }
+    sheets.update(followup_sheets(sheets, YEAR))  # issue 17: phasing and budget changes
     return Demo(master_sheets=sheets, bookings=bookings, seed=seed)
 
 

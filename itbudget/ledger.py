@@ -5,8 +5,11 @@ four named derivations, each declaring the columns it adds (:data:`DERIVATIONS`)
 
 * placement: the holder of each cost centre, the account's terms, whether the
   booking is in the budget year and can be placed on a line at all;
-* coverage: which budget line covers the booking (:func:`line_key`), what that
-  line may spend, its running total and the booking's shortfall;
+* coverage: which budget line covers the booking (:func:`line_key`), its budget
+  on the booking's date (Budget + Budgetændringer dated on or before it), what
+  that line may spend, its running total and the booking's shortfall;
+* phasing: on a line with a Periodisering row, the budget phased through the
+  booking's month and how far the line's use runs ahead of it (ITB018);
 * projects: the project's approval day, running total and excess;
 * EAN routing: whether the EAN is valid and whose it is.
 
@@ -22,6 +25,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from .allocation import round_div
+from .budget_changes import LineRef
 from .master import MasterData
 from .parsing import factorize_values, is_ean
 
@@ -93,6 +98,44 @@ def central_line_key(line_id: str) -> str:
     return "C:" + line_id
 
 
+def ref_key(ref: LineRef) -> str:
+    """The ``line`` key of the line a Periodisering or Budgetændringer row names."""
+    return line_key(ref.cost_centre, ref.account) if ref.cost_centre else central_line_key(ref.central_line)
+
+
+#: Day numbers are packed under line codes in one int64 search key.
+_DAY_SPAN = 1 << 32
+
+
+def dated_changes(master: MasterData, code_of: dict[str, int], codes: np.ndarray,
+                  days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the sum of its line's changes dated on or before its day, and the change count so far.
+
+    ``code_of`` maps a line key to the integer code ``codes`` holds per row. The
+    changes are sorted by (line, day) once; each row finds its place with one
+    ``searchsorted`` (side right: a change dated the same day counts). The
+    count, with the line, identifies the line's budget state on that day.
+    """
+    n = len(codes)
+    known = [(code_of[k], np.datetime64(x.date, "D").astype(np.int64), x.amount)
+             for x in master.changes if (k := ref_key(x.line)) in code_of]
+    if not known:
+        return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    c, d, a = (np.array(v, dtype=np.int64) for v in zip(*known))
+    order = np.lexsort((d, c))
+    keys = c[order] * _DAY_SPAN + d[order]
+    cum = np.r_[0, np.cumsum(a[order])]
+    base = codes.astype(np.int64) * _DAY_SPAN
+    lo = np.searchsorted(keys, base, side="left")
+    hi = np.searchsorted(keys, base + np.clip(days, 0, _DAY_SPAN - 1), side="right")
+    return cum[hi] - cum[lo], hi - lo
+
+
+def month_of(days: np.ndarray) -> np.ndarray:
+    """The month (1-12) of each day number."""
+    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12 + 1
+
+
 @dataclass(frozen=True)
 class Derivation:
     """A named step of :func:`prepare` and the columns it adds: ``{name: (dtype, meaning)}``."""
@@ -117,6 +160,10 @@ class _Context:
     days: np.ndarray
     amount: np.ndarray
     added: dict[str, np.ndarray]
+    # Set by coverage for phasing: each row's line code, the codes' keys, the line's change count so far.
+    line_codes: np.ndarray | None = None
+    line_labels: np.ndarray | None = None
+    line_state: np.ndarray | None = None
 
 
 def _placement(x: _Context) -> dict[str, np.ndarray]:
@@ -151,11 +198,11 @@ def _coverage(x: _Context) -> dict[str, np.ndarray]:
     width = len(x.ac_uniq) + 1
     pair_codes, pair_uniq = pd.factorize((x.cc_codes.astype(np.int64) + 1) * width + (x.ac_codes + 1))
     p_cc, p_ac = pair_uniq // width - 1, pair_uniq % width - 1
-    budgets = {(b.cost_centre, b.account): b.budget - b.commitments for b in master.budget_lines}
-    central_avail = {c.id: c.budget - c.commitments for c in master.central_lines}
+    budgets = {(b.cost_centre, b.account): b for b in master.budget_lines}
+    centrals = master.central_line_by_id
     cc_name = list(x.cc_uniq) + [""]  # code -1 (a missing value) reads as ""
     ac_name = list(x.ac_uniq) + [""]
-    has_budget_p, label_p, limit_p, central_p = [], [], [], []
+    has_budget_p, label_p, limit_p, budget_p, central_p = [], [], [], [], []
     for i, j in zip(p_cc.tolist(), p_ac.tolist()):
         c, a = cc_name[i], ac_name[j]
         account = x.accounts[j] if j >= 0 else None
@@ -166,19 +213,27 @@ def _coverage(x: _Context) -> dict[str, np.ndarray]:
         has_budget_p.append(has)
         if is_central:
             label_p.append(central_line_key(account.central_line))
-            limit_p.append(central_avail.get(account.central_line, 0))
+            record = centrals.get(account.central_line)
         else:
             label_p.append(line_key(c, a) if has else "")
-            limit_p.append(budget if has else 0)
+            record = budget if has else None
+        budget_p.append(record.budget if record is not None else 0)
+        limit_p.append(record.budget - record.commitments if record is not None else 0)
     central = np.array(central_p, dtype=bool)[pair_codes]
     new["has_budget_line"] = np.array(has_budget_p, dtype=bool)[pair_codes]
-    line_ids_p, _ = pd.factorize(np.array(label_p, dtype=object))
+    line_ids_p, line_uniq = pd.factorize(np.array(label_p, dtype=object))
     line = np.array(label_p, dtype=object)[pair_codes]
     on_line = placeable & (line != "")
     new["line"] = np.where(placeable, line, "")
-    limits = np.array(limit_p, dtype=np.int64)[pair_codes]
+    line_codes = line_ids_p[pair_codes]
+    changes, state = dated_changes(master, {k: i for i, k in enumerate(line_uniq) if k},
+                                   line_codes, x.days)
+    changes = np.where(on_line, changes, 0)
+    x.line_codes, x.line_labels, x.line_state = line_codes, line_uniq, np.where(on_line, state, 0)
+    new["line_budget"] = np.array(budget_p, dtype=np.int64)[pair_codes] + changes
+    limits = np.array(limit_p, dtype=np.int64)[pair_codes] + changes
     new["line_limit"] = limits
-    line_running = _running_total(line_ids_p[pair_codes], x.days, x.amount, on_line)
+    line_running = _running_total(line_codes, x.days, x.amount, on_line)
     new["line_running"] = line_running
     short = _shortfall(x.amount, line_running, limits, on_line)
     if not x.central_coverage:
@@ -186,6 +241,34 @@ def _coverage(x: _Context) -> dict[str, np.ndarray]:
         short = np.where(central, 0, short)
     new["uncovered"] = short
     return new
+
+
+def _phasing(x: _Context) -> dict[str, np.ndarray]:
+    # The phased limit depends on (line, budget state, month) only: a few per line,
+    # each worked out exactly (Fraction) and rounded half away from zero, then spread.
+    n = len(x.amount)
+    phased_by = {ref_key(p.line): p for p in x.master.phasings}
+    on_line = x.added["placeable"] & (x.added["line"] != "")
+    phasing_of_code = [phased_by.get(k) for k in x.line_labels] + [None]
+    is_phased = np.array([p is not None for p in phasing_of_code], dtype=bool)[x.line_codes] & on_line
+    limit = np.zeros(n, dtype=np.int64)
+    rows = np.flatnonzero(is_phased)
+    if rows.size:
+        codes, state, months = x.line_codes[rows], x.line_state[rows], month_of(x.days[rows])
+        combo = (codes.astype(np.int64) * (int(state.max()) + 1) + state) * 13 + months
+        _, pick, inverse = np.unique(combo, return_index=True, return_inverse=True)
+        budget = x.added["line_budget"][rows]
+        per = []
+        for i in pick.tolist():
+            share = phasing_of_code[codes[i]].cumulative(int(months[i]))
+            per.append(round_div(int(budget[i]) * share.numerator, share.denominator))
+        limit[rows] = np.array(per, dtype=np.int64)[inverse.ravel()]
+    ahead = _shortfall(x.amount, x.added["line_running"], limit, is_phased)
+    # Not where ITB006 reports the booking; not on a central line a holder's workbook cannot see whole.
+    ahead = np.where(x.added["uncovered"] > 0, 0, ahead)
+    if not x.central_coverage:
+        ahead = np.where(x.added["financing"] == "central", 0, ahead)
+    return {"line_phased": is_phased, "phased_limit": limit, "ahead": ahead}
 
 
 #: The project form's three approvals: the record's field and the approver's Danish name.
@@ -240,10 +323,16 @@ DERIVATIONS: tuple[Derivation, ...] = (
     Derivation("coverage", {
         "has_budget_line": ("bool", "a decentral Budget row exists for (cost centre, account)"),
         "line": ("object", "the covering line's key (line_key / central_line_key), '' when unplaced"),
-        "line_limit": ("int64", "the line's budget less commitments, in øre"),
+        "line_budget": ("int64", "the line's budget on the booking's date: Budget + changes dated on or before it"),
+        "line_limit": ("int64", "line_budget less commitments, in øre"),
         "line_running": ("int64", "the line's running total through this booking, in øre"),
         "uncovered": ("int64", "this booking's shortfall on its line, in øre (ITB006)"),
     }, _coverage),
+    Derivation("phasing", {
+        "line_phased": ("bool", "the booking is on a line with a Periodisering row"),
+        "phased_limit": ("int64", "line_budget × the share phased through the booking's month, in øre"),
+        "ahead": ("int64", "this booking's part ahead of the phased budget, in øre (ITB018)"),
+    }, _phasing),
     Derivation("projects", {
         "project_known": ("bool", "Projektnr names a project form in master data"),
         "project_approved_on": ("datetime64[s]", "the day of the form's last approval (NaT: none)"),

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from . import column_names as colnames
 from .column_names import ColumnName
+from .budget_changes import FOLLOWUP_SHEETS, BudgetChange, Phasing, read_followup
 from .errors import MasterDataError, Problem, UnusableInput
 from .parsing import clean_id, format_kr, is_ean, parse_amount, parse_date
 from .reading import Table, find_sheet, open_workbook, read_sheet
@@ -150,6 +151,9 @@ class MasterData:
     source: str = ""
     #: Kolonnenavne: export headers mapped to bookings fields (optional sheet).
     column_names: tuple[ColumnName, ...] = ()
+    #: Periodisering and Budgetændringer (itbudget.budget_changes); empty without the sheets.
+    phasings: tuple[Phasing, ...] = ()
+    changes: tuple[BudgetChange, ...] = ()
 
     @cached_property
     def holder_by_id(self) -> dict[str, Holder]:
@@ -208,6 +212,8 @@ class MasterData:
             savings=tuple(s for s in self.savings if s.cost_centre in cc_ids),
             source=self.source,
             column_names=self.column_names,
+            phasings=tuple(p for p in self.phasings if p.line.cost_centre in cc_ids),
+            changes=tuple(x for x in self.changes if x.line.cost_centre in cc_ids),
         )
 
 
@@ -241,6 +247,8 @@ SHEETS: dict[str, tuple[list[str], list[str]]] = {
     colnames.SHEET: (colnames.COLUMNS, []),
 }
 OPTIONAL_SHEETS = {"Besparelser", "Projektskemaer", "Centrale budgetter", colnames.SHEET}
+SHEETS.update(FOLLOWUP_SHEETS)  # the budget through the year: optional too
+OPTIONAL_SHEETS |= set(FOLLOWUP_SHEETS)
 
 
 class _Collector:
@@ -498,6 +506,9 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData
     column_names, problems = colnames.check_rows(recs(colnames.SHEET))
     for row, message in problems:
         c.add(colnames.SHEET, row, message)
+    phasings, changes = read_followup(
+        c, tables, {(b.cost_centre, b.account) for b in budgets}, central_ids, year,
+        settings_kw["holder_scope"])
 
     if c.problems:
         raise MasterDataError(c.problems)
@@ -505,7 +516,7 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData
         settings=Settings(**settings_kw), holders=tuple(holders), cost_centres=tuple(ccs),
         eans=tuple(eans), accounts=tuple(accounts), budget_lines=tuple(budgets),
         central_lines=tuple(centrals), projects=tuple(projects), savings=tuple(savings),
-        source=file, column_names=column_names)
+        source=file, column_names=column_names, phasings=phasings, changes=changes)
 
 
 def column_names_from_book(book, file: str) -> tuple[ColumnName, ...]:

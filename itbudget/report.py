@@ -42,8 +42,18 @@ def lines_records(lines) -> list[dict]:
             "holder": r.holder, "cost_centre": r.cost_centre, "account": r.account,
             "central_line": r.central_line, "budget": ore_to_kr_str(r.budget),
             "commitments": ore_to_kr_str(r.commitments), "booked": ore_to_kr_str(r.booked),
-            "remaining": ore_to_kr_str(r.remaining), "uncovered": ore_to_kr_str(r.uncovered)})
+            "remaining": ore_to_kr_str(r.remaining), "uncovered": ore_to_kr_str(r.uncovered),
+            **followup_record(r)})
     return out
+
+
+def followup_record(r) -> dict:
+    """A line's follow-up (itbudget.followup) as kr. strings, null where it is not defined."""
+    def kr(v):
+        return None if v is None else ore_to_kr_str(int(v))
+
+    return {"revised_budget": kr(r.revised_budget), "phased_to_date": kr(r.phased_to_date),
+            "projection": kr(r.projection), "estimate": kr(r.estimate)}
 
 
 def validation_dict(result: Validation) -> dict:

@@ -8,6 +8,7 @@ Budget-line status is computed here too, from the same placed bookings.
 
 from __future__ import annotations
 
+import datetime as dt
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import pandas as pd
 
 from .bookings import read_bookings
 from .errors import ItbudgetError, TemplateVersionError, UnusableInput
+from .followup import Estimate, add_followup, read_estimates, resolve_as_of
 from .ledger import Ledger, central_line_key, line_key, prepare
 from .master import (READABLE_TEMPLATE_VERSIONS, MasterData, load_master, load_master_from_book,
                      require_full_master)
@@ -37,6 +39,8 @@ class Validation:
     blank_rows: int = 0
     #: The bookings file's name, for reports of a file without a single booking.
     file: str = ""
+    #: The date the follow-up columns of ``lines`` are as of (itbudget.followup).
+    as_of: dt.date | None = None
 
     @property
     def rows(self) -> int:
@@ -131,10 +135,21 @@ def line_status(ledger: Ledger) -> pd.DataFrame:
 
 
 def validate(bookings: pd.DataFrame, master: MasterData, *, central_coverage: bool = True,
-             blank_rows: int = 0, file: str = "") -> Validation:
-    """Validate a bookings frame against master data. Never raises on bad bookings."""
+             blank_rows: int = 0, file: str = "", as_of: dt.date | None = None,
+             estimates: tuple[Estimate, ...] = ()) -> Validation:
+    """Validate a bookings frame against master data. Never raises on bad bookings.
+
+    The line status carries the follow-up as of ``as_of`` (default: the latest
+    booking date in the year; one outside the year is an :class:`UnusableInput`),
+    with the holders' ``estimates``; an unreadable estimate is a finding.
+    """
     ledger = prepare(bookings, master, central_coverage=central_coverage)
-    return Validation(ledger, run_rules(ledger), line_status(ledger), blank_rows, file)
+    day = resolve_as_of(ledger, as_of)
+    lines, estimate_findings = add_followup(ledger, line_status(ledger), day, estimates)
+    findings = run_rules(ledger)
+    if len(estimate_findings):
+        findings = pd.concat([findings, estimate_findings[FINDING_COLUMNS]], ignore_index=True)
+    return Validation(ledger, findings, lines, blank_rows, file, day)
 
 
 def check_template_version(master: MasterData, file: str) -> None:
@@ -153,7 +168,8 @@ def check_template_version(master: MasterData, file: str) -> None:
             f"af itbudget ikke kan læse (kan læse: {', '.join(map(str, sorted(READABLE_TEMPLATE_VERSIONS)))}). {hint}")
 
 
-def validate_file(path: Path | str, master_path: Path | str | None = None) -> Validation:
+def validate_file(path: Path | str, master_path: Path | str | None = None, *,
+                  as_of: dt.date | None = None) -> Validation:
     """Validate one bookings file: an issued workbook, or a bare workbook/CSV plus master data.
 
     An issued budget-holder workbook carries its holder's master data; then the
@@ -190,5 +206,6 @@ def validate_file(path: Path | str, master_path: Path | str | None = None) -> Va
         raise UnusableInput(
             f"{path.name}: filen indeholder kun bogføringer, ingen stamdata. Angiv "
             "stamdata med --master STAMDATA.xlsx.")
+    estimates = read_estimates(source.book, path.name) if source.is_issued_workbook else ()
     return validate(source.frame, master, central_coverage=central, blank_rows=source.blank_rows,
-                    file=path.name)
+                    file=path.name, as_of=as_of, estimates=estimates)

@@ -58,7 +58,7 @@ def test_demo_municipality_reconciles_to_the_ore(tmp_path, capsys):
     assert {"ITB001", "ITB006", "ITB011"} <= rules
     assert len(list(lists.iterdir())) == len(master.holders)
     with zipfile.ZipFile(out) as z:
-        assert sum(n.startswith("xl/charts/chart") for n in z.namelist()) == 2
+        assert sum(n.startswith("xl/charts/chart") for n in z.namelist()) == 3  # Overblik, Arbejdspladser, Budgetopfølgning
 
 
 def test_issued_and_filled_holder_workbooks_consolidate(tmp_path, master):

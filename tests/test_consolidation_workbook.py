@@ -20,7 +20,7 @@ from itbudget.errors import UnusableInput
 from workbook_templates.consolidation import (consumption_list_name, write_blank_consolidation,
                                               write_consolidation, write_consumption_lists)
 
-SHEETS = ["Overblik", "Central fordeling", "Budgetlinjer", "Fund", "Arbejdspladser",
+SHEETS = ["Overblik", "Central fordeling", "Budgetlinjer", "Budgetopfølgning", "Fund", "Arbejdspladser",
           "Amtssystemer", "Besparelser", "Kilder", "Fakturaer"]
 
 
@@ -51,7 +51,7 @@ def test_workbook_has_every_sheet_charts_and_a_filterable_findings_table(tmp_pat
     with zipfile.ZipFile(out) as z:
         names = z.namelist()
         charts = [n for n in names if re.match(r"xl/charts/chart\d+\.xml$", n)]
-        assert len(charts) == 2
+        assert len(charts) == 3
         tables = {re.search(r'displayName="([^"]+)"', z.read(n).decode()).group(1): z.read(n).decode()
                   for n in names if n.startswith("xl/tables/")}
     assert "autoFilter" in tables["Fund"]

@@ -59,7 +59,7 @@ def test_prepare_adds_exactly_the_declared_columns_with_their_types():
         for name, (dtype, meaning) in d.adds.items():
             assert str(frame[name].dtype) == dtype, name
             assert meaning, f"{name} has no meaning declared"
-    assert [d.name for d in DERIVATIONS] == ["placement", "coverage", "projects", "ean routing"]
+    assert [d.name for d in DERIVATIONS] == ["placement", "coverage", "phasing", "projects", "ean routing"]
 
 
 def test_the_line_column_holds_the_one_line_key():

@@ -34,7 +34,7 @@ from itbudget.invoices.render import SHEET_HEADERS, invoice_sheet_rows
 from itbudget.presentation import plural
 from itbudget.writing import atomic_path
 
-from . import parallel
+from . import followup, parallel
 
 KR = '#,##0.00;[Red]-#,##0.00'
 KR_UNIT = '#,##0.00 "kr.";[Red]-#,##0.00 "kr."'
@@ -516,6 +516,7 @@ def _write(path: Path, c, charts: bool = True) -> None:
     _overview(b, c, charts)
     _central(b, c)
     _budget_lines(b, c)
+    followup.consolidation_sheet(b, c, charts)  # Budgetopfølgning (issue 17)
     _findings(b, c)
     _workstations(b, c, charts)
     _county(b, c)

@@ -23,11 +23,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from itbudget import column_names as colnames
 from itbudget.bookings import BOOKING_HEADERS, BOOKINGS_SHEET
+from itbudget.budget_changes import CHANGES_SHEET, PHASING_SHEET
 from itbudget.errors import UnusableInput, os_reason
 from itbudget.master import TEMPLATE_VERSION, Holder, MasterData
 from itbudget.writing import atomic_path, keep_copy, kept_name
 
-from . import parallel, reissue, styles
+from . import followup, parallel, reissue, styles
 from .macro_workbook import macro_file_name, make_macro_enabled
 from .stamdata import MASTER_COLUMNS, contract_sheet, guide_sheet, kr_value, master_to_rows
 
@@ -37,10 +38,10 @@ LAST_BOOKING_ROW = BOOKING_ROWS + 1
 STATUS_HEADERS = ["Status", "Besked"]
 #: Budget sheet columns; the core reads Omkostningssted, Konto, Budget, Disponeret.
 BUDGET_HEADERS = ["Omkostningssted", "Stedets navn", "Konto", "Kontonavn", "Budget", "Disponeret",
-                  "Bogført", "Rest", "Forbrugt"]
+                  "Bogført", "Rest", "Forbrugt", *followup.FOLLOWUP_HEADERS]
 #: Master data sheets embedded in a holder workbook, in tab order.
 EMBEDDED_SHEETS = ["Indstillinger", "Aftaleholdere", "Omkostningssteder", "EAN", "Kontoplan",
-                   "Centrale budgetter", "Projektskemaer", "Besparelser"]
+                   "Centrale budgetter", "Projektskemaer", "Besparelser", PHASING_SHEET, CHANGES_SHEET]
 #: Workbook-level names of the master data ranges (header row included); the add-in
 #: passes them to its worksheet functions.
 NAMED_RANGES = {s: "Stamdata_" + s.replace(" ", "_") for s in EMBEDDED_SHEETS + ["Budget"]}
@@ -157,7 +158,9 @@ def _budget_sheet(wb: Workbook, master: MasterData, title: str) -> None:
         for col, formula, fmt in ((7, booked.format(r=r), styles.KR), (8, f"=E{r}-F{r}-G{r}", styles.KR),
                                   (9, f'=IF(E{r}=0,"",(F{r}+G{r})/E{r})', styles.PERCENT)):
             ws.cell(row=r, column=col, value=formula).number_format = fmt
+        followup.write_line(ws, r, master, 10)
     last = len(master.budget_lines) + 1
+    followup.add_validations(ws, 10, last)
     styles.fit_widths(ws, [BUDGET_HEADERS] + [[b.cost_centre, cc_name.get(b.cost_centre, ""), b.account,
                                                acc_name.get(b.account, "")] for b in master.budget_lines])
     if master.budget_lines:
@@ -167,13 +170,14 @@ def _budget_sheet(wb: Workbook, master: MasterData, title: str) -> None:
         ws.conditional_formatting.add(rest, FormulaRule(formula=["AND($H2>=0,$H2<0.1*$E2)"],
                                                         fill=styles.AMBER_FILL))
     # Summary to the right: rows with only these cells are skipped by the core's reader.
-    ws.column_dimensions["J"].width = 3
-    ws.column_dimensions["K"].width = 44
-    ws.column_dimensions["L"].width = 16
-    head = ws["K1"]
+    gap, k, v = (get_column_letter(len(BUDGET_HEADERS) + i) for i in (1, 2, 3))
+    ws.column_dimensions[gap].width = 3
+    ws.column_dimensions[k].width = 44
+    ws.column_dimensions[v].width = 16
+    head = ws[f"{k}1"]
     head.value, head.font, head.fill = "Oversigt", styles.HEADER_FONT, styles.HEADER_FILL
     head.alignment = styles.Alignment(vertical="center")
-    ws["L1"].fill = styles.HEADER_FILL
+    ws[f"{v}1"].fill = styles.HEADER_FILL
     text_cells = (f"SUMPRODUCT(--ISTEXT({_BOOK}!${_COL['Dato']}$2:${_COL['Dato']}${LAST_BOOKING_ROW}))"
                   f"+SUMPRODUCT(--ISTEXT({_BOOK}!${_COL['Beløb']}$2:${_COL['Beløb']}${LAST_BOOKING_ROW}))")
     summary = [
@@ -182,19 +186,31 @@ def _budget_sheet(wb: Workbook, master: MasterData, title: str) -> None:
         ("Bogført på budgetlinjerne", f"=SUM(G2:G{max(2, last)})", styles.KR),
         ("Rest i alt", f"=SUM(H2:H{max(2, last)})", styles.KR),
         ("Budgetår", f"={y}", "0"),
+        ("Opfølgningsdato (seneste bogføring i budgetåret)", followup.as_of_formula(_whole("Dato"), y),
+         styles.DATE),
         ("Celler med tekst i Dato eller Beløb", "=" + text_cells, "0"),
     ]
     for i, (label, formula, fmt) in enumerate(summary, start=2):
-        ws[f"K{i}"] = label
-        ws[f"L{i}"] = formula
-        ws[f"L{i}"].number_format = fmt
-    note = ws[f"K{len(summary) + 3}"]
+        ws[f"{k}{i}"] = label
+        ws[f"{v}{i}"] = formula
+        ws[f"{v}{i}"].number_format = fmt
+    followup.define_as_of(wb, ws, f"{v}{len(summary)}")
+    note = ws[f"{k}{len(summary) + 3}"]
     note.value = ("Bogført tæller bogføringer i budgetåret med dato og beløb som tal. Tekst i "
                   "Dato eller Beløb tælles ikke her; ret cellerne eller kør Valider.")
     note.font, note.alignment = styles.NOTE_FONT, styles.WRAP
-    ws.merge_cells(f"K{len(summary) + 3}:L{len(summary) + 5}")  # three rows tall: no row heights change
-    ws.conditional_formatting.add(f"L{len(summary) + 1}", FormulaRule(
-        formula=[f"$L${len(summary) + 1}>0"], fill=styles.AMBER_FILL))
+    ws.merge_cells(f"{k}{len(summary) + 3}:{v}{len(summary) + 5}")  # three rows tall: no row heights change
+    ws.conditional_formatting.add(f"{v}{len(summary) + 1}", FormulaRule(
+        formula=[f"${v}${len(summary) + 1}>0"], fill=styles.AMBER_FILL))
+    n = max(2, last)
+
+    def booked_through(m: int) -> str:
+        return (f'=SUMPRODUCT(SUMIFS({_whole("Beløb")},{_whole("Omkostningssted")},$A$2:$A${n},'
+                f'{_whole("Konto")},$C$2:$C${n},{_whole("Dato")},">="&DATE({y},1,1),'
+                f'{_whole("Dato")},"<"&DATE({y},{m}+1,1)))')
+
+    followup.month_chart(ws, master, len(BUDGET_HEADERS) + 2, len(summary) + 7, booked_through,
+                         "Bogført og periodiseret budget pr. måned")
     ws.freeze_panes = "A2"
     styles.protect(ws)
     styles.print_setup(ws)
@@ -213,7 +229,9 @@ def _guide(wb: Workbook, title: str, column_names: bool = False) -> None:
         ("Bogføringer", "Dine IT-bogføringer: Bilag, Dato, Omkostningssted, Konto, Beløb (kr.), Tekst, "
                         "Leverandør, Fakturanr, EAN og Projektnr. Status og Besked udfyldes af "
                         "tilføjelsesprogrammet."),
-        ("Budget", "Dine budgetlinjer med Budget, Disponeret, Bogført og Rest i kr."),
+        ("Budget", "Dine budgetlinjer med Budget, Disponeret, Bogført og Rest i kr., budgetopfølgningen "
+                   "(Ændringer, Korrigeret budget, Periodiseret til dato, Fremskrivning) og kolonnen "
+                   "Forventet regnskab, hvor du skriver dit skøn over årets forbrug på linjen."),
         ("Indstillinger", "Kommune, budgetår, skabelonversion og stamdataenes dato. Låst."),
         ("Aftaleholdere", "Dine oplysninger: arbejdspladser og kontaktperson. Låst."),
         ("Omkostningssteder", "Dine omkostningssteder. Låst."),
@@ -223,6 +241,8 @@ def _guide(wb: Workbook, title: str, column_names: bool = False) -> None:
         ("Projektskemaer", "Dine godkendte IT-projekter. Nye projekter kræver et projektskema "
                            "godkendt af IT, EPO og Økonomi, før der købes ind. Låst."),
         ("Besparelser", "Besparelsestiltag på dine omkostningssteder. Låst."),
+        (PHASING_SHEET, "Dine budgetlinjers fordeling på måneder i procent. Låst."),
+        (CHANGES_SHEET, "Tillæg, omplaceringer og overførsler på dine budgetlinjer. Låst."),
     ] + ([(colnames.SHEET, "Eksportens egne kolonneoverskrifter og det felt, hver betyder, til "
                            "'itbudget import'. Låst.")] if column_names else []), index=2)
     wb["Vejledning"].sheet_properties.tabColor = "1F4E78"

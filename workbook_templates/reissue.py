@@ -8,6 +8,10 @@ the same row under the same header, with its value, type and number format.
 The add-in's Status and Besked columns are not carried: they judged the old
 master data, and the next Valider writes them again.
 
+The holder's estimates (``Forventet regnskab`` on the ``Budget`` sheet) are
+carried by budget line (cost centre, account), not by row: the new master data
+may add or reorder lines.
+
 A value found anywhere the new workbook has no input column for refuses the
 re-issue (the caller keeps the old file), so nothing typed is dropped.
 """
@@ -96,6 +100,65 @@ def typed_cells(old: Path, sheet: str, wanted: set[str], outputs: tuple[str, ...
         book.close()
 
 
+#: The Budget sheet's input column, carried by budget line.
+ESTIMATE_SHEET, ESTIMATE_HEADER = "Budget", "Forventet regnskab"
+
+
+def _estimate_cells(book, sheet: str) -> dict[tuple[str, str], TypedCell]:
+    """(cost centre, account) -> the typed estimate cell of ``sheet``; empty without the column."""
+    from itbudget.parsing import clean_id
+
+    rows = book[sheet].iter_rows()
+    header = {norm_header(c.value): c.column for c in next(rows, ()) if getattr(c, "value", None) is not None}
+    need = [norm_header(h) for h in ("Omkostningssted", "Konto", ESTIMATE_HEADER)]
+    if not all(h in header for h in need):
+        return {}
+    cc, acc, est = (header[h] - 1 for h in need)
+    out = {}
+    for r, row in enumerate(rows, start=2):
+        cells = {c.column - 1: c for c in row if getattr(c, "value", None) is not None}
+        if est in cells:
+            c = cells[est]
+            key = (clean_id(cells[cc].value) if cc in cells else "", clean_id(cells[acc].value) if acc in cells else "")
+            out[key] = TypedCell(r, ESTIMATE_HEADER, c.value, c.data_type, c.number_format)
+    return out
+
+
+def carry_estimates(wb, old: Path) -> int:
+    """Copy the holder's Forventet regnskab from the workbook at ``old`` to the same lines of ``wb``.
+
+    Raises :class:`UnusableInput` when an estimate's line is not in the new workbook.
+    """
+    book = openpyxl.load_workbook(old, read_only=True)
+    try:
+        typed = _estimate_cells(book, ESTIMATE_SHEET) if ESTIMATE_SHEET in book.sheetnames else {}
+    finally:
+        book.close()
+    if not typed:
+        return 0
+    from itbudget.parsing import clean_id
+
+    ws = wb[ESTIMATE_SHEET]
+    header = {norm_header(c.value): c.column for c in ws[1] if c.value is not None}
+    col = header[norm_header(ESTIMATE_HEADER)]
+    cc, acc = header[norm_header("Omkostningssted")], header[norm_header("Konto")]
+    rows = {(clean_id(ws.cell(row=r, column=cc).value), clean_id(ws.cell(row=r, column=acc).value)): r
+            for r in range(2, ws.max_row + 1)}
+    for key, cell in typed.items():
+        if key not in rows:
+            raise UnusableInput(
+                f"{old}, ark '{ESTIMATE_SHEET}', celle {get_column_letter(col)}{cell.row}: der står et "
+                f"forventet regnskab for budgetlinjen {key[0]}/{key[1]}, som den nye projektmappe ikke har; "
+                "intet er udsendt til aftaleholderen. Flyt skønnet, eller bed Økonomistaben om at bevare linjen.")
+        target = ws.cell(row=rows[key], column=col)
+        target.value = cell.value
+        if cell.data_type in {"s", "e", "b"}:
+            target.data_type = cell.data_type
+        if cell.number_format != "General":
+            target.number_format = cell.number_format
+    return len(typed)
+
+
 def carry_over(wb, old: Path, outputs: tuple[str, ...]) -> int:
     """Copy what the holder typed in the workbook at ``old`` into ``wb``; the cells copied."""
     copied = 0
@@ -110,4 +173,6 @@ def carry_over(wb, old: Path, outputs: tuple[str, ...]) -> int:
             if typed.number_format != "General":
                 cell.number_format = typed.number_format
             copied += 1
+    if ESTIMATE_SHEET in wb.sheetnames:
+        copied += carry_estimates(wb, old)
     return copied

@@ -20,6 +20,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from itbudget import column_names as colnames
+from itbudget.budget_changes import (CHANGE_TYPES, CHANGES_SHEET, FOLLOWUP_COLUMNS, MONTHS, PHASING_SHEET,
+                                     change_rows, phasing_rows)
 from itbudget.master import MasterData, ProjectForm, master_from_rows
 from itbudget.writing import atomic_path
 
@@ -39,6 +41,7 @@ MASTER_COLUMNS: dict[str, list[str]] = {
     "Projektskemaer": ["Projektnr", "Titel", "Aftaleholder", "Godkendt beløb", "Godkendt IT",
                        "Godkendt EPO", "Godkendt Økonomi"],
     "Besparelser": ["Tiltag", "Konto", "Omkostningssted", "Beløb"],
+    **FOLLOWUP_COLUMNS,  # optional: Periodisering, Budgetændringer
 }
 
 #: What each sheet is for, shown on the "Vejledning" sheet.
@@ -64,6 +67,12 @@ SHEET_HELP: dict[str, str] = {
                       "datoerne for godkendelse fra IT, EPO og Økonomi. Kan opdateres fra udfyldte "
                       "projektskemaer med 'itbudget projects'.",
     "Besparelser": "Besparelsesregistret: tiltag, konto, omkostningssted og beløb i kr.",
+    PHASING_SHEET: "Valgfrit: en budgetlinjes fordeling på måneder i procent (summen skal være 100). "
+                   "Udfyld Omkostningssted og Konto for en decentral linje eller Budgetlinje for en "
+                   "central linje. Linjer uden en række periodiseres ikke.",
+    CHANGES_SHEET: "Valgfrit: daterede ændringer af en budgetlinje i kr. (positivt beløb giver mere "
+                   "budget). Type: tillæg, omplacering (rækkerne med samme Reference skal give 0 kr.) "
+                   "eller overførsel (fra sidste år, typisk dateret 1. januar).",
 }
 
 _YES_NO = ["ja", "nej"]
@@ -115,6 +124,8 @@ def master_to_rows(master: MasterData) -> dict[str, list[list]]:
         "Projektskemaer": [project_row(p) for p in master.projects],
         "Besparelser": [[x.measure, x.account, x.cost_centre, kr_value(x.amount)]
                         for x in master.savings],
+        PHASING_SHEET: phasing_rows(master.phasings),
+        CHANGES_SHEET: change_rows(master.changes, kr_value),
     }
     rows = {sheet: [list(cols)] + body[sheet] for sheet, cols in MASTER_COLUMNS.items()}
     if master.column_names:  # optional: master data without it is written as before
@@ -209,6 +220,27 @@ def _add_master_validations(wb: Workbook) -> None:
                           ("Besparelser", "Beløb"), ("Kontoplan", "Bloktilskud")):
         add(sheet, header, styles.amount_validation("Skriv et beløb i kr. og øre, fx 1234,50."))
     add("EAN", "EAN", styles.ean_validation())
+    _add_followup_validations(wb, add)
+
+
+def _add_followup_validations(wb: Workbook, add) -> None:
+    """Drop-downs and checks on Periodisering and Budgetændringer (the budget through the year)."""
+    lv = styles.list_validation
+    for sheet in (PHASING_SHEET, CHANGES_SHEET):
+        if sheet not in wb.sheetnames:
+            continue
+        add(sheet, "Omkostningssted", lv("Liste_Omkostningssteder", message="Vælg et omkostningssted fra 'Omkostningssteder'."))
+        add(sheet, "Konto", lv("Liste_Konti", message="Vælg en konto fra 'Kontoplan'."))
+        add(sheet, "Budgetlinje", lv("Liste_Budgetlinjer", message="Vælg en linje fra 'Centrale budgetter'."))
+    if PHASING_SHEET in wb.sheetnames:
+        for month in MONTHS:
+            add(PHASING_SHEET, month, DataValidation(
+                type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
+                showErrorMessage=True, errorTitle="Procent", error="Skriv en procentsats mellem 0 og 100."))
+    if CHANGES_SHEET in wb.sheetnames:
+        add(CHANGES_SHEET, "Type", lv(list(CHANGE_TYPES), message="Skriv 'tillæg', 'omplacering' eller 'overførsel'."))
+        add(CHANGES_SHEET, "Dato", styles.date_validation("Skriv en dato i budgetåret, fx 01-04-2026."))
+        add(CHANGES_SHEET, "Beløb", styles.amount_validation("Skriv et beløb i kr. og øre, fx -1234,50."))
 
 
 def guide_sheet(wb: Workbook, title: str, intro: list[str], entries: list[tuple[str, str]],

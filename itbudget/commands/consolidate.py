@@ -38,6 +38,8 @@ def register(sub) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text", help="uddataformat")
     p.add_argument("--all", action="store_true", dest="all_findings",
                    help="vis alle fund i teksten (standard: de første fem pr. aftaleholder)")
+    p.add_argument("--as-of", metavar="ÅÅÅÅ-MM-DD", dest="as_of",
+                   help="budgetopfølgningens dato (standard: seneste bogføringsdato i budgetåret)")
     p.add_argument("--workers", type=int, metavar="N",
                    help="antal processer, der læser filer samtidig (standard: alle kerner)")
     p.set_defaults(run=run)
@@ -45,9 +47,12 @@ def register(sub) -> None:
 
 def _read_with_progress(args, exclude) -> Consolidation:
     from ..consolidation import consolidate_dir
+    from ..followup import parse_as_of
 
+    as_of = parse_as_of(args.as_of) if args.as_of else None
     if not sys.stderr.isatty():
-        return consolidate_dir(args.directory, args.master, workers=args.workers, exclude=exclude)
+        return consolidate_dir(args.directory, args.master, workers=args.workers, exclude=exclude,
+                               as_of=as_of)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     # No refresh thread (auto_refresh=False): worker processes are forked while
@@ -61,7 +66,7 @@ def _read_with_progress(args, exclude) -> Consolidation:
             bar.update(task, completed=done, total=total, description=file, refresh=True)
 
         return consolidate_dir(args.directory, args.master, workers=args.workers,
-                               exclude=exclude, progress=progress)
+                               exclude=exclude, progress=progress, as_of=as_of)
 
 
 def run(args) -> int:

@@ -49,6 +49,24 @@ def _fill(issued: Path, rows: list[list], target: Path) -> None:
         wb.save(tmp)
 
 
+def _print_followup(returned: Path, stamdata: Path, demo, as_of: dt.date) -> None:
+    """The follow-up of the lines the demo phases or changes, and the five largest expected overruns."""
+    from ..consolidation import consolidate_dir
+    from ..demo_followup import touched_lines
+    from ..followup import followup_text, over_budget
+
+    lines = consolidate_dir(returned, stamdata, as_of=as_of).validation.lines
+    touched = touched_lines(demo.master_sheets)
+    shown = lines[[(r.cost_centre, r.account, r.central_line) in touched for r in lines.itertuples()]]
+    over = lines[[over_budget(r.revised_budget, r.projection, r.estimate) for r in lines.itertuples()]]
+    largest = over.assign(excess=over["projection"] - over["revised_budget"]).nlargest(5, "excess")
+    print("Linjer med periodisering eller budgetændringer:")
+    print(followup_text(shown, as_of), end="")
+    print(f"{len(over)} af {len(lines)} budgetlinjer forventes overskredet; de fem største:")
+    print(followup_text(largest.drop(columns="excess"), as_of), end="")
+    print("Alle linjer: arket 'Budgetopfølgning' (itbudget consolidate --as-of ÅÅÅÅ-MM-DD).")
+
+
 def _step(title: str) -> None:
     print(f"\n== {title}", flush=True)
 
@@ -113,6 +131,9 @@ def run(args) -> int:
     _step("Økonomistaben: konsolidering, central fordeling og forbrugslister")
     itbudget(["consolidate", str(returned), "--master", str(stamdata),
               "-o", str(out / "Konsolidering.xlsx"), "--lists", str(out / "forbrugslister")])
+
+    _step(f"Økonomistaben: budgetopfølgning pr. 30-06-{master.year}")
+    _print_followup(returned, stamdata, demo, dt.date(master.year, 6, 30))
 
     _step("Økonomistaben: e-fakturaer mod bogføringerne")
     itbudget(["invoices", str(returned), "--master", str(stamdata), "--bookings", str(returned)])

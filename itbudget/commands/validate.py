@@ -18,6 +18,8 @@ def register(sub) -> None:
     p.add_argument("--master", metavar="STAMDATA",
                    help="stamdata-projektmappen (kræves for en fil med kun bogføringer)")
     p.add_argument("--format", choices=["text", "json"], default="text", help="uddataformat")
+    p.add_argument("--as-of", metavar="ÅÅÅÅ-MM-DD", dest="as_of",
+                   help="budgetopfølgningens dato (standard: seneste bogføringsdato i budgetåret)")
     p.set_defaults(run=run)
 
 
@@ -39,9 +41,11 @@ def run(args) -> int:
         # (The sheet's name is bookings.BOOKINGS_SHEET; that module would import pandas first.)
         read_ahead(args.bookings, "Bogføringer")
         from ..report import exit_code, validation_json, validation_text
+        from ..followup import parse_as_of
         from ..validation import validate_file
 
-        result = validate_file(args.bookings, args.master)
+        as_of = parse_as_of(args.as_of) if args.as_of else None
+        result = validate_file(args.bookings, args.master, as_of=as_of)
         # Rendered with the collector still paused: the report is many small
         # objects, and each collection would walk the bookings again.
         out = validation_json(result) if args.format == "json" else validation_text(result)

@@ -11,7 +11,8 @@ decorate it with :func:`rule` (from :mod:`itbudget.rules.registry`), and import 
 
 from __future__ import annotations
 
-from .registry import RULES, Hits, Rule, contact_hint, rule
-from . import coverage, duplicates, ean, placement, projects, required  # noqa: F401
+from .registry import (LINE_NAME_COLUMNS, RULES, Hits, Rule, contact_hint, line_columns, line_name,
+                       rule)
+from . import coverage, duplicates, ean, phasing, placement, projects, required  # noqa: F401
 
-__all__ = ["Hits", "Rule", "RULES", "rule", "contact_hint"]
+__all__ = ["Hits", "Rule", "RULES", "rule", "contact_hint", "line_columns", "line_name"]

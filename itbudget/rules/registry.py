@@ -74,3 +74,19 @@ def rule(code: str, severity: str, title: str, *, severity_column: str | None = 
 def contact_hint(contact: str) -> str:
     """The closing sentence that tells the user whom to call."""
     return f" Kontakt {contact}, Økonomistaben." if contact else " Kontakt Økonomistaben."
+
+
+#: The ledger columns that name a booking's budget line (see :func:`line_name`).
+LINE_NAME_COLUMNS = ("financing", "central_line", "cost_centre", "account", "contact")
+
+
+def line_columns(frame: pd.DataFrame, pos: np.ndarray, *extra: str) -> dict[str, np.ndarray]:
+    """The line-naming columns and ``extra`` ones, at ``pos``."""
+    return {c: frame[c].to_numpy()[pos] for c in (*LINE_NAME_COLUMNS, *extra)}
+
+
+def line_name(cols: dict[str, np.ndarray], k: int) -> str:
+    """The covering line of hit ``k`` as a message names it."""
+    if cols["financing"][k] == "central":
+        return f"den centrale budgetlinje {cols['central_line'][k]}"
+    return f"budgetlinjen {cols['cost_centre'][k]}/{cols['account'][k]}"
