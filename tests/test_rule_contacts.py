@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from conftest import EAN_H1, EAN_H2, booking
+from followup_tools import TENS, master_with
 from ruletools import hits, run
 
 from itbudget.rules import RULES
@@ -27,14 +28,18 @@ TRIGGERS = {
     "ITB010": ([booking(Fakturanr="F1", EAN=EAN_H2)], "Kontakt Karen Ø, Økonomistaben."),
     "ITB011": ([booking(Leverandør="Atea A/S", Fakturanr="F1", EAN=EAN_H1)] * 2,
                "Kontakt Karen Ø, Økonomistaben."),
+    "ITB018": ([booking(Dato=dt.date(2026, 1, 15), Beløb=150)], "Kontakt Karen Ø, Økonomistaben."),
 }
+#: Rules that need more master data than small_master_sheets: the master to run them with.
+MASTERS = {"ITB018": lambda: master_with(phasing=[("1001/2210", TENS)])}
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_every_rule_names_whom_to_contact(rule):
     assert rule.code in TRIGGERS, f"{rule.code}: add a booking that triggers it and the contact it names"
     rows, contact = TRIGGERS[rule.code]
-    found = hits(run(*rows), rule.code)
+    master = MASTERS[rule.code]() if rule.code in MASTERS else None
+    found = hits(run(*rows, master=master), rule.code)
     assert found, f"{rule.code} was not triggered"
     for _, _, message in found:
         assert message.endswith(contact), message
