@@ -89,4 +89,8 @@ def scaled_master_sheets(demo, n_holders: int) -> dict[str, list[list]]:
     sheets["Budget"] = sheets["Budget"][:1] + budget
     sheets["Projektskemaer"] = sheets["Projektskemaer"][:1]
     sheets["Besparelser"] = sheets["Besparelser"][:1]
+    # The demo's phasing and budget changes name its own cost centres, which are renamed here.
+    for name in ("Periodisering", "Budgetændringer"):
+        if name in sheets:
+            sheets[name] = sheets[name][:1]
     return sheets
