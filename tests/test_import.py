@@ -10,7 +10,7 @@ import pytest
 from conftest import small_master_sheets, write_workbook
 from libreoffice import recalculate
 from test_cli_validate import SCENARIO, cli, csv_bytes, kr_danish
-from test_exports import KOLONNENAVNE, OWN_HEADERS, TITLES, export_rows, findings, write_csv
+from test_exports import KOLONNENAVNE, OWN_HEADERS, export_rows, findings, write_csv
 
 from itbudget.operations.importing import import_export
 from itbudget.master import master_from_rows

@@ -27,7 +27,7 @@ def _typed(tmp_path):
 
 
 def test_estimates_follow_their_line_when_lines_are_added_before_them(tmp_path):
-    h1 = _typed(tmp_path)
+    _typed(tmp_path)  # H1 issued and its estimates typed
     budget = small_master_sheets()["Budget"]
     moved = [budget[0], ["1002", "2210", 10]] + budget[1:]  # a new line first: every row moves down
     (again,) = issue_workbooks(master_from_rows(small_master_sheets(Budget=moved)), tmp_path, ["H1"])

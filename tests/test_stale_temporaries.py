@@ -49,7 +49,7 @@ def test_the_next_run_removes_a_killed_runs_temporary_file_and_nothing_else(tmp_
     young.write_bytes(b"PK")
     looks_alike = [out / f".{NAME}.notes.xlsx", out / f".{NAME}.abcdefgh.xlsx.bak",
                    out / f"{NAME}.abcdefgh.xlsx", out / f".{NAME}.abcdefghi.xlsx",
-                   out / f".Andet.xlsx.abcdefgh.xlsx"]
+                   out / ".Andet.xlsx.abcdefgh.xlsx"]
     for p in looks_alike:
         p.write_text("brugerens fil")
     folder = out / f".{NAME}.zzzzzzzz.xlsx"

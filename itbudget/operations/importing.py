@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..bookings import BOOKING_HEADERS, BOOKINGS_SHEET, read_bookings
+from ..bookings import BOOKING_HEADERS, read_bookings
 from ..errors import UnusableInput
 from ..master import MasterData, load_master_from_book
 from ..parsing import clean_id
