@@ -50,45 +50,57 @@ def format_kr(ore: int, unit: bool = True) -> str:
     return f"{text} kr." if unit else text
 
 
-def format_kr_array(ore, prefix: str = "", suffix: str = ""):
-    """:func:`format_kr` over a NumPy array of øre, each text between ``prefix`` and ``suffix``.
+def format_kr_parts(ore, prefix: str = "", suffix: str = "") -> list:
+    """The texts of :func:`format_kr` over a NumPy array of øre, in parts to be joined row by row.
 
-    For messages about many bookings at once: a value's digits are cut into
-    groups of three and each group's text is looked up (``"1"``, ``".234"``,
-    ``",50 kr."``), so a value costs a few string concatenations instead of a
-    Python call; the prefix and suffix ride on the first and last lookups.
-    Returns an object array of ``str``, equal to ``prefix + format_kr(v) + suffix``.
+    For messages about many bookings at once: a value's kroner are cut into
+    groups of three digits and each group's text is looked up (``"1"``,
+    ``".234"``, ``",50 kr."``), so the parts are references to a few thousand
+    shared strings, not new strings; ``prefix`` and ``suffix`` ride on the first
+    and last lookups. Joined row by row, the parts read
+    ``prefix + format_kr(v) + suffix``; a value with fewer groups than the
+    largest has empty parts.
     """
     import numpy as np  # here, not at the top: the CLI imports this module at parse time
 
     ore = np.asarray(ore, dtype=np.int64)
     negative = ore < 0
     whole, cents = np.divmod(np.abs(ore), 100)
-    out = np.empty(len(ore), dtype=object)
-    if not len(ore):
-        return out
-    last = np.array([f",{c:02d} kr.{suffix}" for c in range(100)], dtype=object)
-    # How many groups of three digits each value's kroner have (0 kr. has one).
-    groups = np.ones(len(ore), dtype=np.int64)
+    groups = np.ones(len(ore), dtype=np.int64)  # groups of three digits (0 kr. has one)
     rest = whole // 1000
     while (more := rest > 0).any():
         groups += more
         rest //= 1000
-    lead = {sign: np.array([f"{prefix}{sign}{g}" for g in range(1000)], dtype=object)
-            for sign in ("", "-") if (negative if sign else ~negative).any()}
-    for g in np.unique(groups).tolist():
-        at = np.flatnonzero(groups == g)
-        kroner = whole[at]
-        scale = 1000 ** (g - 1)
-        first = kroner // scale
-        text = np.empty(len(at), dtype=object)
-        for sign, table in lead.items():
-            pick = negative[at] if sign else ~negative[at]
-            text[pick] = table[first[pick]]
-        for _ in range(g - 1):
-            scale //= 1000
-            text = text + _thousands()[(kroner // scale) % 1000]
-        out[at] = text + last[cents[at]]
+    lead = np.array([f"{prefix}{g}" for g in range(1000)] + [f"{prefix}-{g}" for g in range(1000)],
+                    dtype=object)
+    scale = 1000 ** (groups - 1)
+    parts = [lead[whole // scale + 1000 * negative]]
+    thousands = _thousands()
+    for k in range(1, int(groups.max(initial=1))):
+        has = groups > k
+        scale = np.where(has, scale // 1000, 1)
+        parts.append(np.where(has, thousands[(whole // scale) % 1000], ""))
+    parts.append(np.array([f",{c:02d} kr.{suffix}" for c in range(100)], dtype=object)[cents])
+    return parts
+
+
+def format_kr_array(ore, prefix: str = "", suffix: str = ""):
+    """``prefix + format_kr(v) + suffix`` for each value of a NumPy array of øre, as an object array."""
+    import numpy as np
+
+    return join_parts(format_kr_parts(ore, prefix, suffix), len(ore))
+
+
+def join_parts(parts: list, n: int):
+    """Object arrays of texts concatenated row by row: one new string per row, however many parts."""
+    import numpy as np
+
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return parts[0] + parts[1]
+    out = np.empty(n, dtype=object)
+    out[:] = list(map("".join, zip(*parts)))
     return out
 
 
@@ -105,4 +117,4 @@ def kr(ore: int | None, unit: bool = True, missing: str = "") -> str:
     return missing if ore is None else format_kr(ore, unit)
 
 
-__all__ = ["format_kr", "format_kr_array", "kr", "noun", "plural"]
+__all__ = ["format_kr", "format_kr_array", "format_kr_parts", "join_parts", "kr", "noun", "plural"]

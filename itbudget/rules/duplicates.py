@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .messages import Field, _texts
+from .messages import Field, text_array
 from .registry import rule
 
 
@@ -12,7 +12,7 @@ def _first_booking(master, c, positions: np.ndarray) -> np.ndarray:
     """Where the first booking of the invoice is: its row, its file when another, its voucher."""
     first = c["duplicate_of"][positions]
     files = c["file"]
-    out = "række " + _texts(c["row"][first].astype(str))
+    out = "række " + text_array(c["row"][first].astype(str))
     elsewhere = np.flatnonzero(files[first] != files[positions])
     out[elsewhere] = out[elsewhere] + " i " + files[first[elsewhere]]
     vouchers = c["voucher"][first]

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..budget_changes import MONTH_NAMES
 from ..parsing import factorize_values, format_date
-from ..presentation import format_kr_array
+from ..presentation import format_kr_array, format_kr_parts, join_parts
 
 
 class Columns(Mapping):
@@ -61,6 +61,29 @@ class Columns(Mapping):
 
     def only(self, names: tuple[str, ...]) -> "Columns":
         return Columns(self._frame, names, self._cache)
+
+    def codes(self, name: str) -> tuple[np.ndarray, int]:
+        """Integer codes of a column's distinct values (None a value of its own) and their count.
+
+        Worked out once per column and shared by every rule that formats it, so
+        a rule's hits are then grouped by integers, not by hashing text again.
+        """
+        key = ("codes", name)
+        if key not in self._cache:
+            self._cache[key] = _codes(self[name])
+        return self._cache[key]
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Integer codes of the distinct values (None a value of its own) and how many there are."""
+    if values.dtype == object:
+        codes, uniques = factorize_values(values)
+        width = len(uniques) + 1
+        codes = np.where(codes < 0, width - 1, codes)
+    else:
+        codes, uniques = pd.factorize(values.view(np.int64) if values.dtype.kind == "M" else values)
+        width = len(uniques)
+    return codes.astype(np.int64), width
 
 
 @dataclass(frozen=True)
@@ -108,69 +131,59 @@ FORMATS = ("", "kr", "date", "month")
 
 @dataclass(frozen=True)
 class _Piece:
-    """Texts for the hits: per code (``codes`` indexes ``texts``), or one per hit (``codes`` None)."""
+    """Texts for the hits: per code (``codes`` indexes ``texts``), or ``parts`` to join row by row."""
 
-    codes: np.ndarray | None
-    texts: np.ndarray
+    codes: np.ndarray | None = None
+    texts: np.ndarray | None = None
+    parts: tuple[np.ndarray, ...] = ()
 
-    def full(self) -> np.ndarray:
-        return self.texts if self.codes is None else self.texts[self.codes]
+    def as_parts(self) -> tuple[np.ndarray, ...]:
+        return self.parts if self.codes is None else (self.texts[self.codes],)
 
 
-def _texts(values) -> np.ndarray:
+def text_array(values) -> np.ndarray:
+    """Texts as an object array (never NumPy's fixed-width strings)."""
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
 
 
-def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of one column's values (first appearance order) and the first position of each code."""
-    if values.dtype == object:
-        codes, uniques = factorize_values(values)
-        width = len(uniques)
-        if (codes < 0).any():  # None: a value of its own
-            codes = np.where(codes < 0, width, codes)
-    else:
-        codes, _ = pd.factorize(values.view(np.int64) if values.dtype.kind == "M" else values)
-    return codes.astype(np.int64), _first_positions(codes)
+def _same(text: str, n: int) -> np.ndarray | None:
+    """``text`` for each of ``n`` hits (one shared string); None for no text."""
+    return text_array([text])[np.zeros(n, dtype=np.intp)] if text else None
 
 
-def _first_positions(codes: np.ndarray) -> np.ndarray:
-    width = int(codes.max()) + 1 if len(codes) else 0
-    first = np.empty(width, dtype=np.int64)
+def _compact(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes renumbered 0.. in order of first appearance, and the first position of each."""
+    codes, uniques = pd.factorize(codes)
+    first = np.empty(len(uniques), dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-    return first
+    return codes.astype(np.int64), first
 
 
-def _distinct(arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the distinct combinations of ``arrays``' values and each one's first position."""
-    if not arrays:
-        return np.zeros(n, dtype=np.int64), np.zeros(1, dtype=np.int64)
-    codes, first = _codes(arrays[0])
-    for values in arrays[1:]:
-        more, more_first = _codes(values)
-        combined, _ = pd.factorize(codes * len(more_first) + more)
-        codes = combined.astype(np.int64)
-        first = _first_positions(codes)
+def _distinct(columns: Columns, names: tuple[str, ...], positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the distinct combinations of the columns' values at ``positions``, and each one's first hit."""
+    if not names:
+        return np.zeros(len(positions), dtype=np.int64), np.zeros(1, dtype=np.int64)
+    codes = np.zeros(len(positions), dtype=np.int64)
+    for name in names:
+        if 8 * len(positions) < len(columns[name]):  # a few hits: code just their values
+            more, width = _codes(columns[name][positions])
+        else:
+            more, width = columns.codes(name)
+            more = more[positions]
+        codes, first = _compact(codes * width + more)
     return codes, first
 
 
-def _affix(prefix: str, texts: np.ndarray, suffix: str) -> np.ndarray:
-    if prefix:
-        texts = prefix + texts
-    if suffix:
-        texts = texts + suffix
-    return texts
-
-
 def _join(a: _Piece, b: _Piece, n: int) -> _Piece:
-    """Two neighbouring pieces as one: per combination while there are few, else per hit."""
+    """Two neighbouring pieces as one: per combination while there are few, else parts to join."""
     if a.codes is not None and b.codes is not None:
         width = len(b.texts)
         codes, combos = pd.factorize(a.codes * width + b.codes)
         if 2 * len(combos) <= n:
             return _Piece(codes.astype(np.int64), a.texts[combos // width] + b.texts[combos % width])
-    return _Piece(None, a.full() + b.full())
+    return _Piece(parts=(*a.as_parts(), *b.as_parts()))
 
 
 class Template:
@@ -197,13 +210,13 @@ class Template:
         """The message of each hit at ``positions``, as an object array of ``str``."""
         n = len(positions)
         if not self.fields:
-            return _Piece(np.zeros(n, dtype=np.intp), _texts([self.literals[0]])).full()
+            return text_array([self.literals[0]])[np.zeros(n, dtype=np.intp)]
         piece = None
         for k, (name, spec) in enumerate(self.fields):
             prefix = self.literals[0] if k == 0 else ""
             nxt = self._field(name, spec, prefix, self.literals[k + 1], columns, master, positions, fields)
             piece = nxt if piece is None else _join(piece, nxt, n)
-        return piece.full()
+        return join_parts(list(piece.as_parts()), n)
 
     @staticmethod
     def _field(name: str, spec: str, prefix: str, suffix: str, columns: Columns, master,
@@ -212,21 +225,20 @@ class Template:
         field = fields.get(name)
         if field is not None:
             if field.rows is not None:
-                return _Piece(None, _affix(prefix, field.rows(master, columns.only(field.columns), positions),
-                                           suffix))
-            arrays = [columns[c][positions] for c in field.columns]
-            codes, first = _distinct(arrays, n)
-            return _Piece(codes, _texts([prefix + field.each(master, *(a[i] for a in arrays)) + suffix
-                                         for i in first.tolist()]))
-        values = columns[name][positions]
+                texts = field.rows(master, columns.only(field.columns), positions)
+                return _Piece(parts=tuple(p for p in (_same(prefix, n), texts, _same(suffix, n)) if p is not None))
+            codes, first = _distinct(columns, field.columns, positions)
+            at = positions[first]
+            combinations = zip(*(columns[c][at] for c in field.columns)) if field.columns else [()]
+            return _Piece(codes, text_array([prefix + field.each(master, *v) + suffix for v in combinations]))
+        codes, first = _distinct(columns, (name,), positions)
+        distinct = columns[name][positions[first]]
         if spec == "kr":
-            codes, uniques = pd.factorize(values)
-            if 2 * len(uniques) <= n:
-                return _Piece(codes.astype(np.int64), format_kr_array(uniques, prefix, suffix))
-            return _Piece(None, format_kr_array(values, prefix, suffix))
+            if 2 * len(first) <= n:  # few amounts (a line's limit): each formatted once
+                return _Piece(codes, format_kr_array(distinct, prefix, suffix))
+            return _Piece(parts=tuple(format_kr_parts(columns[name][positions], prefix, suffix)))
         fmt = _FORMATS[spec]
-        codes, first = _codes(values)
-        return _Piece(codes, _texts([prefix + fmt(values[i]) + suffix for i in first.tolist()]))
+        return _Piece(codes, text_array([prefix + fmt(v) + suffix for v in distinct]))
 
     def columns(self, fields: Mapping[str, Field]) -> set[str]:
         """The ledger columns the template reads, directly or through its display fields."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..parsing import clean_id
-from .messages import Field, _texts
+from .messages import Field, text_array
 from .registry import rule
 
 #: ITB001's checks, in the order its message names them: (what is wrong, its text).
@@ -33,12 +33,12 @@ def _any_missing(c) -> np.ndarray:
 
 def _what_is_missing(master, c, positions: np.ndarray) -> np.ndarray:
     """Each hit's problems joined by "; ". Raw cells are cleaned one by one, as they were read."""
-    out = _texts([""])[np.zeros(len(positions), dtype=np.intp)]
+    out = text_array([""])[np.zeros(len(positions), dtype=np.intp)]
     for flags, text in _REQUIRED:
         at = np.flatnonzero(flags(c)[positions])
         if not len(at):
             continue
-        part = _texts([text] * len(at) if isinstance(text, str) else text(c, positions[at]))
+        part = text_array([text] * len(at) if isinstance(text, str) else text(c, positions[at]))
         before = out[at]
         out[at] = np.where(before == "", part, before + "; " + part)
     return out
