@@ -55,3 +55,11 @@ def test_make_bench_prints_a_row_with_its_ratio_and_verdict():
     row = next(line for line in out.stdout.splitlines() if line.startswith("| issue 20 holder workbooks"))
     assert re.search(r"\| \d+\.\d+x \| <= 1\.5x \| (OK|MISSED) \|$", row), row
     assert "plain openpyxl" in row and "Machine:" in out.stdout
+
+
+def test_master_data_without_budgets_makes_nearly_every_booking_a_finding(tmp_path):
+    demo = generate.municipality(2_000)
+    book = generate.write_bookings_xlsx(demo.all_bookings()[:2_000], tmp_path / "bogf.xlsx")
+    v = validate_file(book, generate.write_master_without_budgets(demo, tmp_path / "stamdata_0.xlsx"))
+    assert v.lines["budget"].eq(0).all()
+    assert v.findings["position"].nunique() > 0.9 * v.rows
