@@ -12,11 +12,14 @@ A bare ``{column}`` is the column's text; ``:kr`` reads øre as Danish kr.
 name of a date's month.
 
 Formatting works by column, not by row: each field is formatted once per
-distinct value (factorise, format the distinct values, take), amounts with
-digit-group lookups (:func:`~itbudget.presentation.format_kr_array`); a
-template's literal text rides on its fields' texts, and neighbouring fields with
-few distinct combinations (a line and its amount left) are formatted together.
-A message then costs a few string concatenations per hit, not a Python call.
+distinct value (integer codes, format the distinct values, take); amounts that
+rarely repeat become digit-group lookups (:func:`~itbudget.presentation.format_kr_parts`);
+a template's literal text rides on its fields' texts, and neighbouring fields with
+few distinct combinations (a line and the amount it has left) are formatted
+together. What is left are arrays of references to shared strings, joined once
+per hit (:func:`~itbudget.presentation.join_parts`): one new string per message.
+On 200,000 bookings that all overrun, the rules' messages take about a third of
+the time they took formatted row by row with f-strings (bench: the all-findings row).
 """
 
 from __future__ import annotations
