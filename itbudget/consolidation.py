@@ -39,7 +39,8 @@ from .files import shown_name, undecodable_name, usable_cores
 from .followup import Estimate, read_estimates
 from .invoices import InvoiceReport, check_invoices, report_dict
 from .master import MasterData, Settings, load_master, require_full_master
-from .parsing import clean_id, ore_to_kr_str
+from .parsing import clean_id
+from .presentation import ore_to_kr_str
 from .reading import find_sheet, read_sheet
 from .report import findings_records, lines_records
 from .workstations import add_workstation_views

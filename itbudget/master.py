@@ -20,7 +20,8 @@ from . import column_names as colnames
 from .column_names import ColumnName
 from .budget_changes import FOLLOWUP_SHEETS, BudgetChange, Phasing, read_followup
 from .errors import MasterDataError, Problem, UnusableInput
-from .parsing import clean_id, format_kr, is_ean, parse_amount, parse_date
+from .parsing import clean_id, is_ean, parse_amount, parse_date
+from .presentation import format_kr
 from .reading import Table, find_sheet, open_workbook, read_sheet
 
 TEMPLATE_VERSION = 1

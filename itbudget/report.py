@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 
-from .parsing import format_kr, ore_to_kr_str
+from .presentation import format_kr, ore_to_kr_str
 from .presentation import plural
 from .validation import Validation
 

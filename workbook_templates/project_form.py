@@ -26,7 +26,8 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from itbudget.errors import UnusableInput
 from itbudget.master import MasterData, ProjectForm, load_master
-from itbudget.parsing import clean_id, format_date, format_kr, parse_amount
+from itbudget.parsing import clean_id, format_date, parse_amount
+from itbudget.presentation import format_kr
 from itbudget.reading import check_file, norm_header
 from itbudget.writing import atomic_path
 

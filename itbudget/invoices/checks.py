@@ -13,7 +13,8 @@ from stdnum import ean as gs1
 from stdnum.dk import cvr as dk_cvr
 
 from ..master import MasterData
-from ..parsing import format_kr, is_ean
+from ..parsing import is_ean
+from ..presentation import format_kr
 from .oioubl import Document
 
 #: The rounding the format allows between PayableAmount and its parts, in øre.

@@ -19,7 +19,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from ..parsing import format_kr
+from ..presentation import format_kr
 from .checks import Finding
 from .records import BookingRef, InvoiceRecord
 

@@ -29,6 +29,7 @@ from ..bookings import BOOKING_HEADERS, read_bookings
 from ..errors import UnusableInput
 from ..master import MasterData, load_master_from_book
 from ..parsing import clean_id
+from ..presentation import kr_cell
 from ..validation import FINDING_COLUMNS, check_template_version
 
 WRITABLE_SUFFIXES = {".xlsx", ".xlsm"}
@@ -96,10 +97,6 @@ def _new_rows(existing: pd.DataFrame, incoming: pd.DataFrame) -> tuple[np.ndarra
     return np.asarray(keep, dtype=np.int64), len(incoming) - len(keep)
 
 
-def _kr(ore: int) -> int | float:
-    return ore // 100 if ore % 100 == 0 else ore / 100
-
-
 def _cells(row) -> list[object]:
     """One booking as the contract's cells: a date, kr., text; unreadable cells as they were."""
     if row.date_ok:
@@ -107,7 +104,7 @@ def _cells(row) -> list[object]:
     else:
         date = "" if row.date_blank else clean_id(row.date_raw)
     if row.amount_ok:
-        amount = _kr(int(row.amount))
+        amount = kr_cell(int(row.amount))
     else:
         amount = "" if row.amount_blank else clean_id(row.amount_raw)
     return [row.voucher, date, row.cost_centre, row.account, amount, row.text, row.supplier,
