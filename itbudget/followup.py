@@ -33,6 +33,7 @@ from .errors import UnusableInput
 from .ledger import Ledger, central_line_key, line_key, ref_key
 from .master import MasterData
 from .parsing import clean_id, parse_amount
+from .findings import Finding, to_frame
 from .presentation import kr
 
 ESTIMATE_HEADER = "Forventet regnskab"
@@ -156,13 +157,10 @@ def add_followup(ledger: Ledger, lines: pd.DataFrame, as_of: dt.date,
 
 
 def _estimate_findings(bad: list[Estimate]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "file": [e.file for e in bad], "sheet": [e.sheet for e in bad],
-        "row": pd.Series([e.row for e in bad], dtype=np.int64), "voucher": [""] * len(bad),
-        "rule": [ESTIMATE_RULE] * len(bad), "severity": ["warning"] * len(bad),
-        "message": [f"Forventet regnskab '{e.text}' for budgetlinjen {e.cost_centre}/{e.account} er ikke "
-                    "et beløb i kr. og øre; skønnet er ikke medregnet. Skriv fx 12500,00." for e in bad],
-        "position": pd.Series([-1] * len(bad), dtype=np.int64)})
+    return to_frame(Finding(
+        file=e.file, sheet=e.sheet, row=e.row, rule=ESTIMATE_RULE, severity="warning",
+        message=f"Forventet regnskab '{e.text}' for budgetlinjen {e.cost_centre}/{e.account} er ikke "
+                "et beløb i kr. og øre; skønnet er ikke medregnet. Skriv fx 12500,00.") for e in bad)
 
 
 def deviation(revised: int, projection: int, estimate: int | None) -> int:

@@ -30,7 +30,8 @@ from ..errors import UnusableInput
 from ..master import MasterData, load_master_from_book
 from ..parsing import clean_id
 from ..presentation import kr_cell
-from ..validation import FINDING_COLUMNS, check_template_version
+from ..findings import conform
+from ..validation import check_template_version
 
 WRITABLE_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -121,11 +122,11 @@ def _foreign(frame: pd.DataFrame, master: MasterData) -> pd.DataFrame:
                 "men skal bogføres hos den aftaleholder, der ejer stedet. Kontakt Økonomistaben."
                 for i in pos]
     sub = frame.iloc[pos]
-    return pd.DataFrame({
+    return conform(pd.DataFrame({
         "file": sub["file"].to_numpy(), "sheet": sub["sheet"].to_numpy(),
         "row": sub["row"].to_numpy(dtype=np.int64), "voucher": sub["voucher"].to_numpy(),
         "rule": "ITB003", "severity": "error", "message": messages,
-        "position": pos.astype(np.int64)}, columns=FINDING_COLUMNS)
+        "position": pos.astype(np.int64)}))
 
 
 def import_export(export: Path | str, workbook: Path | str) -> ImportResult:
