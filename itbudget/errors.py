@@ -43,10 +43,29 @@ class ItbudgetError(Exception):
     #: The rule code of the finding the message becomes.
     rule = FILE
 
+    def __init__(self, *args, findings: tuple[Finding, ...] | list[Finding] = ()):
+        super().__init__(*args)
+        self._findings = tuple(findings)
+
     @property
     def findings(self) -> tuple[Finding, ...]:
-        """Why the input cannot be used, as findings (one, the message, unless told more)."""
-        return (Finding(rule=self.rule, message=str(self)),)
+        """Why the input cannot be used, as findings (the message as one, unless told more)."""
+        return self._findings or (Finding(rule=self.rule, message=str(self)),)
+
+    def __reduce__(self):  # from a worker process: the message and the findings
+        return self.__class__, self.args, {"_findings": self._findings}
+
+
+def finding_of(exc: ItbudgetError, file: str, rule: str | None = None) -> Finding:
+    """``exc`` as a finding on ``file``; a message that starts with the file's name is located there.
+
+    ``str()`` of the finding is the exception's message, byte for byte.
+    """
+    text, prefix = str(exc), f"{file}: "
+    rule = rule or exc.rule
+    if file and text.startswith(prefix):
+        return Finding(file=file, rule=rule, message=text[len(prefix):])
+    return Finding(rule=rule, message=text)
 
 
 class UnusableInput(ItbudgetError):
@@ -74,11 +93,10 @@ class MasterDataError(ItbudgetError):
     rule = MASTER_DATA
 
     def __init__(self, findings: list[Finding]):
-        self._findings = tuple(findings)
         lines = "\n".join(f"  - {p}" for p in findings[:200])
         more = f"\n  ... og {len(findings) - 200} flere" if len(findings) > 200 else ""
-        super().__init__(f"Stamdata kan ikke bruges ({len(findings)} fejl):\n{lines}{more}")
+        super().__init__(f"Stamdata kan ikke bruges ({len(findings)} fejl):\n{lines}{more}",
+                         findings=findings)
 
-    @property
-    def findings(self) -> tuple[Finding, ...]:
-        return self._findings
+    def __reduce__(self):
+        return self.__class__, (list(self.findings),)

@@ -25,6 +25,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..findings import exit_code
     from ..invoices import check_invoices, collect_xml_paths, read_bookings_paths, report_dict, report_text
     from ..master import load_master
 
@@ -38,4 +39,4 @@ def run(args) -> int:
         sys.stdout.write(json.dumps(report_dict(report), ensure_ascii=False, indent=1) + "\n")
     else:
         sys.stdout.write(report_text(report))
-    return 1 if report.errors else 0
+    return exit_code(report.findings)

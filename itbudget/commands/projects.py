@@ -27,8 +27,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from workbook_templates.project_form import merge_forms, read_project_form, write_updated_master
+    from workbook_templates.project_form import load_project_forms, merge_forms, write_updated_master
 
+    from ..findings import exit_code
     from ..master import load_master
 
     folder, stamdata = Path(args.folder), Path(args.master)
@@ -46,12 +47,7 @@ def run(args) -> int:
                    and p.resolve() not in skip)
     if not files:
         raise UnusableInput(f"{folder}: mappen indeholder ingen projektskemaer (.xlsx).")
-    forms, unreadable = [], []
-    for path in files:
-        try:
-            forms.append(read_project_form(path))
-        except UnusableInput as exc:
-            unreadable.append(str(exc))
+    forms, unreadable = load_project_forms(files)
     plan = merge_forms(master, forms)
     print(f"Projektskemaer læst: {len(forms)} af {plural(len(files), 'fil')}.")
     for f in plan.added:
@@ -64,7 +60,8 @@ def run(args) -> int:
     if ignored:
         print(f"Godkendelser og godkendt beløb i {', '.join(ignored)} er ikke indlæst: de "
               "registreres af Økonomistaben i stamdata (arket Projektskemaer).")
-    problems = plan.conflicts + [f"Kan ikke bruges: {m}" for m in unreadable]
+    conflicts = plan.findings
+    problems = [str(f) for f in conflicts] + [f"Kan ikke bruges: {f}" for f in unreadable]
     if problems:
         print(f"\n{plural(len(problems), 'problem')}; "
               f"{'dette skema' if len(problems) == 1 else 'disse skemaer'} er IKKE indlæst:")
@@ -73,4 +70,4 @@ def run(args) -> int:
     write_updated_master(stamdata, out, plan.changes)
     print(f"\nSkrevet: {out} ({len(plan.added)} tilføjet, {len(plan.updated)} opdateret). "
           f"{stamdata.name} er uændret.")
-    return 1 if problems else 0
+    return exit_code(conflicts, unreadable)
