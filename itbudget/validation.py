@@ -12,18 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .bookings import read_bookings
-from .errors import ItbudgetError, TemplateVersionError, UnusableInput
+from .errors import TemplateVersionError
 from .findings import COLUMNS, conform, empty_frame
-from .followup import Estimate, add_followup, read_estimates, resolve_as_of
+from .followup import Estimate, add_followup, resolve_as_of
 from .ledger import Ledger, central_line_key, line_key, prepare
-from .master import (READABLE_TEMPLATE_VERSIONS, MasterData, load_master, load_master_from_book,
-                     require_full_master)
+from .master import READABLE_TEMPLATE_VERSIONS, MasterData
 from .rules import RULES
 
 FINDING_COLUMNS = COLUMNS
@@ -168,45 +165,3 @@ def check_template_version(master: MasterData, file: str) -> None:
             f"{file}: projektmappen er lavet med skabelonversion {version}, som denne udgave "
             f"af itbudget ikke kan læse (kan læse: {', '.join(map(str, sorted(READABLE_TEMPLATE_VERSIONS)))}). {hint}")
 
-
-def validate_file(path: Path | str, master_path: Path | str | None = None, *,
-                  as_of: dt.date | None = None) -> Validation:
-    """Validate one bookings file: an issued workbook, or a bare workbook/CSV plus master data.
-
-    An issued budget-holder workbook carries its holder's master data; then the
-    holder's own lines are checked and central lines are left to consolidation.
-    """
-    path = Path(path)
-    master = master_error = None
-    if master_path is not None:
-        # Read the master data first (while the bookings are still being parsed,
-        # when read ahead): its Kolonnenavne name the export's headers. A problem
-        # with the bookings file is still reported first.
-        try:
-            master = load_master(master_path)
-        except ItbudgetError as exc:
-            master_error = exc
-    source = read_bookings(path, master.column_names if master is not None else None)
-    if master_error is not None:
-        raise master_error
-    if master_path is not None:
-        master = require_full_master(master, Path(master_path).name,
-                                     "Angiv stamdata-projektmappen med --master.")
-        central = True
-        if source.is_issued_workbook:
-            embedded = load_master_from_book(source.book, path.name)
-            check_template_version(embedded, path.name)
-            if embedded.scope:
-                master = master.for_holder(embedded.scope)
-                central = False
-    elif source.is_issued_workbook:
-        master = load_master_from_book(source.book, path.name)
-        check_template_version(master, path.name)
-        central = not master.scope
-    else:
-        raise UnusableInput(
-            f"{path.name}: filen indeholder kun bogføringer, ingen stamdata. Angiv "
-            "stamdata med --master STAMDATA.xlsx.")
-    estimates = read_estimates(source.book, path.name) if source.is_issued_workbook else ()
-    return validate(source.frame, master, central_coverage=central, blank_rows=source.blank_rows,
-                    file=path.name, as_of=as_of, estimates=estimates)

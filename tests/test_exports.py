@@ -18,7 +18,7 @@ from itbudget.bookings import read_bookings
 from itbudget.column_names import BUILTIN_VARIANTS, FIELDS, header_key
 from itbudget.errors import MasterDataError, UnusableInput
 from itbudget.master import master_from_rows
-from itbudget.validation import validate_file
+from itbudget.operations import validate_file
 
 TITLES = [["Posteringsliste"], ["Periode: 01.01.2026 - 31.12.2026"], []]
 #: Headers an export might use, recognised by the built-in variants alone.

@@ -137,14 +137,18 @@ def test_project_form_loader_returns_the_form_or_a_located_finding(tmp_path):
 def test_project_form_conflicts_are_findings(tmp_path, master):
     from test_projects import approved, fill_form
 
-    from workbook_templates.project_form import load_project_form, merge_forms, write_project_form
+    from itbudget.operations.project_forms import merge_forms
+    from workbook_templates.project_form import load_project_form, write_project_form
 
     blank = write_project_form(tmp_path / "Projektskema.xlsx")
     other = fill_form(blank, tmp_path / "p1.xlsx", **approved("P1", holder="H2"))
     form, _ = load_project_form(other)
-    plan = merge_forms(master, [form])
-    assert plan.findings and all(f.rule == F.PROJECT_FORM and f.is_error for f in plan.findings)
-    assert F.exit_code(plan.findings) == 1
+    (f,) = merge_forms(master, [form]).conflicts
+    assert (f.file, f.part, f.rule, f.severity, f.holder) == ("p1.xlsx", "projekt P1", F.PROJECT_FORM,
+                                                             "error", "H2")
+    assert f.message.startswith("Projekt P1 (p1.xlsx): aftaleholder H1 i stamdata, H2 i skemaet")
+    assert F.exit_code([f]) == 1
+    assert merge_forms(master, []).conflicts == []
 
 
 def test_consolidation_sources_report_files_as_findings(master):

@@ -31,6 +31,7 @@ from itbudget.allocation import id_order_key, round_div
 from itbudget.errors import UnusableInput, os_reason
 from itbudget.consolidation_text import OVERRUN_NOTE
 from itbudget.invoices.render import SHEET_HEADERS, invoice_sheet_rows
+from itbudget.master import MasterData
 from itbudget.presentation import kr_float, plural, severity_word, source_status_word
 from itbudget.writing import atomic_path
 
@@ -556,22 +557,7 @@ def consumption_list_name(holder_id: str, name: str) -> str:
     return f"{text} forbrugsliste.xlsx"
 
 
-def consumption_bookings(consolidation, holder_id: str) -> pd.DataFrame:
-    """One holder's placeable bookings on centrally financed accounts, by date then source order.
-
-    Only rows whose cost centre belongs to ``holder_id`` are returned; this is
-    the whole of what a consumption list may show.
-    """
-    f = consolidation.ledger
-    mask = (f["placeable"].to_numpy() & (f["holder"] == holder_id).to_numpy()
-            & (f["financing"] == "central").to_numpy())
-    sub = f.loc[mask]
-    return sub.sort_values(["date", "file", "row"], kind="stable")
-
-
-def _write_list(path: Path, consolidation, holder) -> None:
-    m = consolidation.master
-    rows = consumption_bookings(consolidation, holder.id)
+def _write_list(path: Path, m: MasterData, holder, rows: pd.DataFrame) -> None:
     acc = m.account_by_id
     b = _Book(path)
     b.wb.set_properties({"title": f"Forbrugsliste {holder.id} {holder.name}", "author": "itbudget"})
@@ -609,12 +595,12 @@ def _write_list(path: Path, consolidation, holder) -> None:
 LISTS_PARALLEL_MIN = {"fork": 4}
 
 
-def _list_job(consolidation, job: tuple[str, Path]) -> None:
+def _list_job(shared: tuple[MasterData, Callable[[str], pd.DataFrame]], job: tuple[str, Path]) -> None:
     """One holder's list, written atomically; a file-system failure as a Danish message."""
-    holder_id, path = job
+    (master, bookings_of), (holder_id, path) = shared, job
     try:
         with atomic_path(path) as tmp:
-            _write_list(tmp, consolidation, consolidation.master.holder_by_id[holder_id])
+            _write_list(tmp, master, master.holder_by_id[holder_id], bookings_of(holder_id))
     except OSError as exc:
         raise UnusableInput(f"{path}: forbrugslisten til aftaleholder {holder_id} kunne ikke "
                             f"skrives ({os_reason(exc)}).") from exc
@@ -625,10 +611,13 @@ def _list_crashed(job: tuple[str, Path], exc: BaseException) -> str:
             f"skriveprocessen stoppede uventet ({type(exc).__name__}).")
 
 
-def write_consumption_lists(consolidation, listdir: Path | str, *, workers: int | None = None,
+def write_consumption_lists(master: MasterData, bookings_of: Callable[[str], pd.DataFrame],
+                            listdir: Path | str, *, workers: int | None = None,
                             meanwhile: Callable[[], None] | None = None) -> list[Path]:
-    """One consumption list per holder in ``listdir``; each written atomically. Returns the paths.
+    """One consumption list per holder of ``master`` in ``listdir``; each written atomically. Returns the paths.
 
+    ``bookings_of(holder_id)`` gives the rows a holder's list shows, in the
+    order shown (the use case decides which: :mod:`itbudget.operations.consolidating`).
     A holder with no central bookings still gets a list (saying so with an
     empty table), so finance can send every holder its list. Lists are written
     by worker processes where they fork (``workers``, default: every core);
@@ -639,38 +628,6 @@ def write_consumption_lists(consolidation, listdir: Path | str, *, workers: int 
     listdir = Path(listdir)
     listdir.mkdir(parents=True, exist_ok=True)
     jobs = [(h.id, listdir / consumption_list_name(h.id, h.name))
-            for h in sorted(consolidation.master.holders, key=lambda h: id_order_key(h.id))]
-    return parallel.write_all(_list_job, consolidation, jobs, workers=workers,
+            for h in sorted(master.holders, key=lambda h: id_order_key(h.id))]
+    return parallel.write_all(_list_job, (master, bookings_of), jobs, workers=workers,
                               min_jobs=LISTS_PARALLEL_MIN, crashed=_list_crashed, meanwhile=meanwhile)
-
-
-def write_outputs(consolidation, output: Path | str | None = None, lists: Path | str | None = None, *,
-                  workers: int | None = None) -> list[Path]:
-    """The consolidation workbook and/or the consumption lists; returns the lists' paths.
-
-    With both, the workbook is written in this process while worker processes
-    write the lists.
-    """
-    book = (lambda: write_consolidation(consolidation, output)) if output else None
-    if lists:
-        return write_consumption_lists(consolidation, lists, workers=workers, meanwhile=book)
-    if book is not None:
-        book()
-    return []
-
-
-def consolidate_to_files(directory: Path | str, master_path: Path | str, output: Path | str, *,
-                         lists: Path | str | None = None, workers: int | None = None):
-    """Consolidate a folder and write the workbook (and the consumption lists, if asked).
-
-    The whole of finance's run in one call, for the ``Konsolider`` script:
-    returns the :class:`~itbudget.consolidation.Consolidation`; raises
-    :class:`~itbudget.errors.ItbudgetError` (Danish message) only for unusable
-    master data or a missing folder.
-    """
-    from itbudget.consolidation import consolidate_dir
-
-    exclude = (Path(output),) + ((Path(lists),) if lists else ())
-    result = consolidate_dir(directory, master_path, workers=workers, exclude=exclude)
-    write_outputs(result, output, lists, workers=workers)
-    return result

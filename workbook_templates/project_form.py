@@ -8,8 +8,9 @@ and the three approvals are recorded by Økonomistaben in the master data
 (sheet Projektskemaer), never taken from the form. Sheet protection in Excel
 has no secret an applicant could not remove, so a self-filled approval
 section must not count: :func:`read_project_form` ignores it. :func:`read_project_form` reads a filled form by those names (or by
-its labels, if a program dropped the names); :func:`merge_forms` decides what
-each form adds to the master data's Projektskemaer sheet, and what conflicts.
+its labels, if a program dropped the names); :func:`write_updated_master` writes a copy
+of the master data with the projects it is given (what each form adds, and what
+conflicts, is decided in :mod:`itbudget.operations.project_forms`).
 """
 
 from __future__ import annotations
@@ -26,9 +27,8 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from itbudget.errors import UnusableInput, finding_of
 from itbudget.findings import PROJECT_FORM, Finding
-from itbudget.master import MasterData, ProjectForm, load_master
-from itbudget.parsing import clean_id, format_date, parse_amount
-from itbudget.presentation import format_kr
+from itbudget.master import ProjectForm, load_master
+from itbudget.parsing import clean_id, parse_amount
 from itbudget.reading import check_file, norm_header
 from itbudget.writing import atomic_path
 
@@ -239,97 +239,6 @@ def load_project_forms(paths: list[Path]) -> tuple[list[FilledForm], list[Findin
             forms.append(form)
         findings += problems
     return forms, findings
-
-
-# --------------------------------------------------------------------------- merging
-
-_APPROVAL_FIELDS = [("approved_it", "Godkendt IT"), ("approved_epo", "Godkendt EPO"),
-                    ("approved_finance", "Godkendt Økonomi")]
-
-
-@dataclass
-class MergePlan:
-    """What the filled forms do to the Projektskemaer sheet."""
-
-    added: list[FilledForm] = field(default_factory=list)
-    updated: list[tuple[FilledForm, ProjectForm, list[str]]] = field(default_factory=list)
-    unchanged: list[FilledForm] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-
-    @property
-    def changes(self) -> list[ProjectForm]:
-        return [f.project for f in self.added] + [p for _, p, _ in self.updated]
-
-    @property
-    def findings(self) -> list[Finding]:
-        """Each conflict as a finding (an error: the form is not read in)."""
-        return [Finding(rule=PROJECT_FORM, message=c) for c in self.conflicts]
-
-
-def _show(value) -> str:
-    if value is None or value == "":
-        return "(tom)"
-    if isinstance(value, dt.date):
-        return format_date(value)
-    if isinstance(value, int):
-        return format_kr(value)
-    return str(value)
-
-
-def merge_forms(master: MasterData, forms: list[FilledForm]) -> MergePlan:
-    """Compare forms with the master data and with each other; conflicts are never applied.
-
-    A form fills in what the master lacks (a new project, a missing approval
-    date, a title). Same Projektnr with a different holder, amount or approval
-    date, in the master or in another form, is a conflict for a person to settle.
-    """
-    plan = MergePlan()
-    by_id: dict[str, list[FilledForm]] = {}
-    for f in forms:
-        by_id.setdefault(f.project.id, []).append(f)
-    existing = master.project_by_id
-    for pid, group in by_id.items():
-        first = group[0]
-        others = [f for f in group[1:] if f.key() != first.key()]
-        if others:
-            files = ", ".join(f.file for f in group)
-            plan.conflicts.append(f"Projekt {pid}: projektskemaerne {files} er uenige om aftaleholder, "
-                                  "beløb eller godkendelser; ingen af dem er indlæst.")
-            continue
-        new = first.project
-        if new.holder not in master.holder_by_id:
-            plan.conflicts.append(f"Projekt {pid} ({first.file}): aftaleholder '{new.holder}' findes ikke "
-                                  "i stamdata; ikke indlæst.")
-            continue
-        old = existing.get(pid)
-        if old is None:
-            plan.added.append(first)
-            continue
-        clashes, changes, update = [], [], {}
-        if old.holder != new.holder:
-            clashes.append(f"aftaleholder {old.holder} i stamdata, {new.holder} i skemaet")
-        if old.approved_amount != new.approved_amount:
-            clashes.append(f"godkendt beløb {format_kr(old.approved_amount)} i stamdata, "
-                           f"{format_kr(new.approved_amount)} i skemaet")
-        for attr, label in _APPROVAL_FIELDS:
-            a, b = getattr(old, attr), getattr(new, attr)
-            if b is None or a == b:
-                continue
-            if a is None:
-                update[attr] = b
-                changes.append(f"{label} {_show(b)}")
-            else:
-                clashes.append(f"{label} {_show(a)} i stamdata, {_show(b)} i skemaet")
-        if new.title and new.title != old.title:
-            update["title"] = new.title
-            changes.append(f"Titel '{new.title}'")
-        if clashes:
-            plan.conflicts.append(f"Projekt {pid} ({first.file}): " + "; ".join(clashes) + "; ikke opdateret.")
-        elif update:
-            plan.updated.append((first, old.model_copy(update=update), changes))
-        else:
-            plan.unchanged.append(first)
-    return plan
 
 
 # --------------------------------------------------------------------------- writing back
