@@ -1,8 +1,9 @@
 """The runner: every rule over the prepared ledger, findings as one long table.
 
-Findings have fixed columns (:data:`FINDING_COLUMNS`) and point back to the
-file, sheet and row of the booking; a clean run is an empty table with the same
-columns. A rule that crashes becomes a finding about the rule, not a dead run.
+Findings have fixed columns (:data:`FINDING_COLUMNS`, the fields of
+:class:`itbudget.findings.Finding`) and point back to the file, sheet and row
+of the booking; a clean run is an empty table with the same columns. A rule
+that crashes becomes a finding about the rule, not a dead run.
 Budget-line status is computed here too, from the same placed bookings.
 """
 
@@ -16,12 +17,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import TemplateVersionError
+from .findings import COLUMNS, conform, empty_frame
 from .followup import Estimate, add_followup, resolve_as_of
 from .ledger import Ledger, central_line_key, line_key, prepare
 from .master import READABLE_TEMPLATE_VERSIONS, MasterData
 from .rules import RULES
 
-FINDING_COLUMNS = ["file", "sheet", "row", "voucher", "rule", "severity", "message", "position"]
+FINDING_COLUMNS = COLUMNS
 LINE_COLUMNS = ["holder", "cost_centre", "account", "central_line", "budget", "commitments",
                 "booked", "remaining", "uncovered"]
 
@@ -53,8 +55,7 @@ class Validation:
 
 
 def empty_findings() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object if c not in ("row", "position") else np.int64)
-                         for c in FINDING_COLUMNS})
+    return empty_frame()
 
 
 #: A severity column's values that lower a rule's severity to a warning (Kontoplan: Ved overskridelse).
@@ -97,7 +98,7 @@ def run_rules(ledger: Ledger, rules=None) -> pd.DataFrame:
         return empty_findings()
     out = pd.concat(parts, ignore_index=True)
     out = out.sort_values(["position", "rule"], kind="stable", ignore_index=True)
-    return out[FINDING_COLUMNS]
+    return conform(out)
 
 
 def line_status(ledger: Ledger) -> pd.DataFrame:
@@ -145,7 +146,7 @@ def validate(bookings: pd.DataFrame, master: MasterData, *, central_coverage: bo
     lines, estimate_findings = add_followup(ledger, line_status(ledger), day, estimates)
     findings = run_rules(ledger)
     if len(estimate_findings):
-        findings = pd.concat([findings, estimate_findings[FINDING_COLUMNS]], ignore_index=True)
+        findings = pd.concat([findings, conform(estimate_findings)], ignore_index=True)
     return Validation(ledger, findings, lines, blank_rows, file, day)
 
 

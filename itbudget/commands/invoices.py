@@ -22,6 +22,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..findings import exit_code
     from ..invoices import report_dict, report_text
     from ..operations import check_invoice_files
 
@@ -30,4 +31,4 @@ def run(args) -> int:
         sys.stdout.write(json.dumps(report_dict(report), ensure_ascii=False, indent=1) + "\n")
     else:
         sys.stdout.write(report_text(report))
-    return 1 if report.errors else 0
+    return exit_code(report.findings)

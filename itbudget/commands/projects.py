@@ -21,6 +21,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..findings import exit_code
     from ..operations import read_project_forms  # pandas: not while the parser is built
 
     stamdata = Path(args.master)
@@ -45,4 +46,4 @@ def run(args) -> int:
             print(f"  - {m}")
     print(f"\nSkrevet: {done.output} ({len(plan.added)} tilføjet, {len(plan.updated)} opdateret). "
           f"{stamdata.name} er uændret.")
-    return 1 if problems else 0
+    return exit_code(done.findings)

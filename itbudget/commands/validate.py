@@ -24,7 +24,8 @@ def run(args) -> int:
         # The workbook is parsed on a second core while pandas and the rules are imported.
         # (The sheet's name is bookings.BOOKINGS_SHEET; that module would import pandas first.)
         read_ahead(args.bookings, "Bogføringer")
-        from ..report import exit_code, validation_json, validation_text
+        from ..findings import exit_code
+        from ..report import validation_json, validation_text
         from ..followup import parse_as_of
         from ..operations import validate_file
 
@@ -35,4 +36,4 @@ def run(args) -> int:
         out = validation_json(result) if args.format == "json" else validation_text(result)
     sys.stdout.write(out)
     keep_until_exit(result)
-    return exit_code(result)
+    return exit_code(result.findings)
