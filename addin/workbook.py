@@ -5,7 +5,9 @@ snapshot sent to xlwings Server) and by classic desktop Excel (a live COM
 workbook), since both speak the same ``xw.Book`` API. It reads the
 ``Bogføringer`` sheet and the embedded master data sheets, validates with the
 core, and writes only to the ``Status``/``Besked`` columns and the
-``Valideringsrapport`` sheet: never to a cell the user typed.
+``Valideringsrapport`` sheet: never to a cell the user typed. Cells become
+the core's values through :mod:`itbudget.cells`, the conversion the worksheet
+functions use too.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from dataclasses import dataclass
 
 from itbudget import access
 from itbudget.bookings import BOOKINGS_SHEET
+from itbudget.cells import bookings_rows, master_rows
 from itbudget.errors import UnusableInput
-from itbudget.presentation import plural
+from itbudget.presentation import kr_float, plural, severity_word
 from itbudget.master import OPTIONAL_SHEETS, SHEETS, master_from_rows
 from itbudget.master_cache import server_master
 from itbudget.operations import validate_as
@@ -50,10 +53,19 @@ def _sheet(book, name: str):
 
 
 def sheet_values(sheet) -> list[list]:
-    """All values from A1 to the last used cell, as a 2-D list."""
+    """All values from A1 to the last used cell, as a 2-D list, as xlwings reads them."""
     last = sheet.used_range.last_cell
     values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
     return [list(r) for r in values]
+
+
+def bookings_values(sheet) -> list[list]:
+    """The bookings sheet's cells as the core reads them (:func:`itbudget.cells.bookings_rows`).
+
+    The Book API gives ``None`` for an empty cell, so a ``0`` is a typed 0 here.
+    """
+    values = sheet_values(sheet)
+    return bookings_rows(values, zero_is_empty=False) if values else values
 
 
 def book_master(book, settings: Settings | None = None):
@@ -61,7 +73,8 @@ def book_master(book, settings: Settings | None = None):
     present = {name: _sheet(book, name) for name in SHEETS}
     if all(present[n] is None for n in SHEETS if n not in OPTIONAL_SHEETS):
         return server_master(settings or process_settings())
-    sheets = {name: sheet_values(s) for name, s in present.items() if s is not None}
+    sheets = {name: master_rows(sheet_values(s), zero_is_empty=False)
+              for name, s in present.items() if s is not None}
     master = master_from_rows(sheets, file=book.name)
     check_template_version(master, book.name)
     return master
@@ -84,7 +97,7 @@ def validate_book(book, *, report: bool = True, settings: Settings | None = None
     if sheet is None:
         raise UnusableInput(f"{book.name}: arket '{BOOKINGS_SHEET}' mangler.")
     master = book_master(book, settings)
-    values = sheet_values(sheet)
+    values = bookings_values(sheet)
     hi = header_index(values)
     # Refused before anything is written: a holder validates only its own cost centres.
     result = validate_as(access.current(), values, master, sheet=sheet.name)
@@ -139,10 +152,6 @@ def _colour(sheet, first_row: int, column: int, statuses: list[str]) -> None:
         rng.set_colors([[_fill(s)] for s in chunk])
 
 
-def _kr(ore: int) -> float:
-    return round(int(ore) / 100, 2)
-
-
 def report_rows(result: Validation, bookings_sheet: str, when: dt.datetime | None = None) -> list[list]:
     """The report sheet's cells: summary, budget lines, findings with links to rows."""
     when = when or dt.datetime.now()
@@ -158,8 +167,8 @@ def report_rows(result: Validation, bookings_sheet: str, when: dt.datetime | Non
     for r in result.lines.itertuples(index=False):
         # Ids come from master data a person typed: guarded like every other text (issue 12 point 4).
         rows.append([safe_text(r.cost_centre), safe_text(r.account), safe_text(r.central_line),
-                     _kr(r.budget), _kr(r.commitments),
-                     _kr(r.booked), _kr(r.remaining), _kr(r.uncovered)])
+                     kr_float(r.budget), kr_float(r.commitments),
+                     kr_float(r.booked), kr_float(r.remaining), kr_float(r.uncovered)])
     rows += [[""] * 8, ["Fund", "", "", "", "", "", "", ""],
              ["Række", "Bilag", "Regel", "Alvorlighed", "Besked", "", "", ""]]
     if not len(result.findings):
@@ -168,7 +177,7 @@ def report_rows(result: Validation, bookings_sheet: str, when: dt.datetime | Non
     for f in result.findings.itertuples(index=False):
         link = f'=HYPERLINK("#\'{target}\'!A{int(f.row)}","{int(f.row)}")' if f.row else ""
         rows.append([link, safe_text(f.voucher), f.rule,
-                     "Fejl" if f.severity == "error" else "Advarsel", safe_text(f.message), "", "", ""])
+                     severity_word(f.severity), safe_text(f.message), "", "", ""])
     return rows
 
 
@@ -223,30 +232,30 @@ def consolidation_rows(c, output, lists=None, when: dt.datetime | None = None) -
         ["Filer læst", statuses.count("ok"), "Kan ikke bruges", statuses.count("unreadable"),
          "Sprunget over", statuses.count("skipped")],
         ["Bogføringer", c.validation.rows, "Fejl", c.errors, "Advarsler", c.warnings],
-        ["Bogført i alt (kr.)", _kr(c.total_booked)],
+        ["Bogført i alt (kr.)", kr_float(c.total_booked)],
         [""],
         ["Centrale budgetlinjer"],
         ["Budgetlinje", "Navn", "Budget", "Disponeret", "Brugt", "Rest", "Udækket",
          "Fordeles pr. arbejdsplads"],
     ]
     for r in c.central.itertuples(index=False):
-        rows.append([safe_text(r.line), safe_text(r.name), _kr(r.budget), _kr(r.commitments),
-                     _kr(r.used), _kr(r.remaining), _kr(r.uncovered),
+        rows.append([safe_text(r.line), safe_text(r.name), kr_float(r.budget), kr_float(r.commitments),
+                     kr_float(r.used), kr_float(r.remaining), kr_float(r.uncovered),
                      "ja" if r.per_workstation else "nej"])
     rows += [[""], ["Pris pr. arbejdsplads"],
              ["Aftaleholder", "Navn", "Arbejdspladser", "Hjemmearbejdspladser", "Direkte",
               "Fordelt", "I alt", "Pr. arbejdsplads"]]
     for r in c.workstations.itertuples(index=False):
         per = "" if r.per_workstation is None or r.per_workstation != r.per_workstation \
-            else _kr(r.per_workstation)
+            else kr_float(r.per_workstation)
         rows.append([safe_text(r.holder), safe_text(r.name), int(r.workstations),
-                     int(r.home_workstations), _kr(r.direct), _kr(r.allocated), _kr(r.total), per])
+                     int(r.home_workstations), kr_float(r.direct), kr_float(r.allocated), kr_float(r.total), per])
     rows += [[""], ["Fund pr. regel"], ["Regel", "Alvorlighed", "Antal"]]
     findings = c.validation.findings
     if len(findings):
         counts = findings.groupby(["rule", "severity"]).size()
         for (rule, severity), n in counts.items():
-            rows.append([rule, "Fejl" if severity == "error" else "Advarsel", int(n)])
+            rows.append([rule, severity_word(severity), int(n)])
     else:
         rows.append(["Ingen fund."])
     missing = getattr(c, "missing", ())

@@ -1,8 +1,9 @@
 """The runner: every rule over the prepared ledger, findings as one long table.
 
-Findings have fixed columns (:data:`FINDING_COLUMNS`) and point back to the
-file, sheet and row of the booking; a clean run is an empty table with the same
-columns. A rule that crashes becomes a finding about the rule, not a dead run.
+Findings have fixed columns (:data:`FINDING_COLUMNS`, the fields of
+:class:`itbudget.findings.Finding`) and point back to the file, sheet and row
+of the booking; a clean run is an empty table with the same columns. A rule
+that crashes becomes a finding about the rule, not a dead run.
 Budget-line status is computed here too, from the same placed bookings.
 """
 
@@ -16,12 +17,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import TemplateVersionError
+from .findings import COLUMNS, conform, empty_frame
 from .followup import Estimate, add_followup, resolve_as_of
 from .ledger import Ledger, central_line_key, line_key, prepare
 from .master import READABLE_TEMPLATE_VERSIONS, MasterData
 from .rules import RULES, Columns
 
-FINDING_COLUMNS = ["file", "sheet", "row", "voucher", "rule", "severity", "message", "position"]
+FINDING_COLUMNS = COLUMNS
 LINE_COLUMNS = ["holder", "cost_centre", "account", "central_line", "budget", "commitments",
                 "booked", "remaining", "uncovered"]
 
@@ -53,8 +55,7 @@ class Validation:
 
 
 def empty_findings() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object if c not in ("row", "position") else np.int64)
-                         for c in FINDING_COLUMNS})
+    return empty_frame()
 
 
 #: A severity column's values that lower a rule's severity to a warning (Kontoplan: Ved overskridelse).
@@ -67,6 +68,10 @@ def _severities(r, columns: Columns, pos: np.ndarray):
         return np.array([r.severity], dtype=object)[np.zeros(len(pos), dtype=np.intp)]
     values = columns[r.severity_column][pos]
     return np.where(np.isin(values, _WARNING_VALUES), "warning", r.severity).astype(object)
+
+
+#: The findings columns a rule fills; the others (part, holder, contact) keep their defaults.
+_RULE_COLUMNS = ("file", "sheet", "row", "voucher", "rule", "severity", "message", "position")
 
 
 def _crashed(code: str) -> dict[str, list]:
@@ -98,7 +103,7 @@ def run_rules(ledger: Ledger, rules=None) -> pd.DataFrame:
     if not hits and not crashed:
         return empty_findings()
     data = {c: [np.array([v for x in crashed for v in x[c]],
-                         dtype=np.int64 if c in ("row", "position") else object)] for c in FINDING_COLUMNS}
+                         dtype=np.int64 if c in ("row", "position") else object)] for c in _RULE_COLUMNS}
     if hits:
         pos = np.concatenate([p for _, p, _, _ in hits])
         rank = np.concatenate([np.full(len(p), k, dtype=np.int64) for k, (_, p, _, _) in enumerate(hits)])
@@ -110,7 +115,7 @@ def run_rules(ledger: Ledger, rules=None) -> pd.DataFrame:
         data["severity"].append(np.concatenate([s for _, _, s, _ in hits])[order])
         data["message"].append(np.concatenate([m for _, _, _, m in hits])[order])
         data["position"].append(pos)
-    return pd.DataFrame({c: np.concatenate(v) for c, v in data.items()})
+    return conform(pd.DataFrame({c: np.concatenate(v) for c, v in data.items()}))
 
 
 def line_status(ledger: Ledger) -> pd.DataFrame:
@@ -158,7 +163,7 @@ def validate(bookings: pd.DataFrame, master: MasterData, *, central_coverage: bo
     lines, estimate_findings = add_followup(ledger, line_status(ledger), day, estimates)
     findings = run_rules(ledger)
     if len(estimate_findings):
-        findings = pd.concat([findings, estimate_findings[FINDING_COLUMNS]], ignore_index=True)
+        findings = pd.concat([findings, conform(estimate_findings)], ignore_index=True)
     return Validation(ledger, findings, lines, blank_rows, file, day)
 
 

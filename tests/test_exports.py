@@ -179,7 +179,7 @@ def test_kolonnenavne_problems_are_master_data_problems_with_sheet_and_row():
         master_from_rows(small_master_sheets(Kolonnenavne=[
             ["Felt", "Overskrift"], ["Dato", "Bogf.dag"], ["Datum", "X"], ["Konto", "Bogf. dag"],
             ["Tekst", "Beløb"], ["Tekst", ""]]))
-    shown = [(p.sheet, p.row) for p in err.value.problems]
+    shown = [(p.sheet, p.row) for p in err.value.findings]
     assert shown == [("Kolonnenavne", 3), ("Kolonnenavne", 4), ("Kolonnenavne", 5), ("Kolonnenavne", 6)]
     text = str(err.value)
     assert "Felt 'Datum' kendes ikke" in text

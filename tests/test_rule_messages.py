@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from ruletools import run
 
 from itbudget.budget_changes import MONTH_NAMES
+from itbudget.findings import COLUMNS
 from itbudget.parsing import format_date
 from itbudget.presentation import format_kr, format_kr_array
 from itbudget.rules import RULES, Columns, Field, Rule, Template
@@ -73,4 +74,5 @@ def test_findings_come_by_row_then_rule_code():
     result = run(booking(Konto="9999", Dato=None), booking(Omkostningssted="9999"), booking(Konto="9999"))
     f = result.findings
     assert list(zip(f["row"], f["rule"])) == [(2, "ITB001"), (2, "ITB004"), (3, "ITB003"), (4, "ITB004")]
-    assert list(f.columns) == ["file", "sheet", "row", "voucher", "rule", "severity", "message", "position"]
+    assert list(f.columns) == COLUMNS  # the finding record's fields, those no rule fills at their defaults
+    assert (f["part"] == "").all() and (f["holder"] == "").all()

@@ -32,7 +32,7 @@ from itbudget.errors import UnusableInput, os_reason
 from itbudget.consolidation_text import OVERRUN_NOTE
 from itbudget.invoices.render import SHEET_HEADERS, invoice_sheet_rows
 from itbudget.master import MasterData
-from itbudget.presentation import plural
+from itbudget.presentation import kr_float, plural, severity_word, source_status_word
 from itbudget.writing import atomic_path
 
 from . import followup, parallel
@@ -45,8 +45,6 @@ BLUE = "#1F4E78"
 
 _OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
             "default_date_format": DATE}
-_SEVERITY_DA = {"error": "Fejl", "warning": "Advarsel"}
-_STATUS_DA = {"ok": "læst", "skipped": "sprunget over", "unreadable": "kan ikke bruges"}
 _MONTHS_DA = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 # Column kinds: "s" text, "kr" amount in øre, "n" whole number, "d" date, "p" share 0..1.
@@ -89,7 +87,7 @@ class _Book:
         elif kind in ("s", "w"):
             ws.write_string(r, c, str(value), fmt)
         elif kind == "kr":
-            ws.write_number(r, c, int(value) / 100, fmt)
+            ws.write_number(r, c, kr_float(value), fmt)
         elif kind == "d":
             if isinstance(value, np.datetime64):
                 if np.isnat(value):
@@ -134,7 +132,7 @@ class _Book:
                 elif isinstance(value, str):
                     ws.write_string(last + 1, j, value, self.total["s"])
                 else:
-                    ws.write_number(last + 1, j, int(value) / 100 if kind == "kr" else value, fmt)
+                    ws.write_number(last + 1, j, kr_float(value) if kind == "kr" else value, fmt)
             return last + 2
         return last + 1
 
@@ -199,14 +197,14 @@ def _findings_rows(c) -> list[tuple]:
     f = c.findings
     names = _holder_names(c)
     return [(r.file, r.sheet, int(r.row), r.voucher, r.holder, names.get(r.holder, ""), r.contact,
-             r.amount, r.rule, _SEVERITY_DA.get(r.severity, r.severity), r.message)
+             r.amount, r.rule, severity_word(r.severity), r.message)
             for r in f.itertuples(index=False)]
 
 
 def _source_rows(c) -> list[tuple]:
     if c is None:
         return []
-    return [(s.file, _STATUS_DA.get(s.status, s.status), s.kind, s.holder,
+    return [(s.file, source_status_word(s.status), s.kind, s.holder,
              s.template_version, s.rows, s.message) for s in c.sources]
 
 
@@ -284,7 +282,7 @@ def _overview(b: _Book, c, charts: bool) -> None:
         ws.write_string(r, 0, label, b.label)
         if value is not None:
             if kind == "kr":
-                ws.write_number(r, 1, value / 100, b.kr_unit)
+                ws.write_number(r, 1, kr_float(value), b.kr_unit)
             else:
                 ws.write_number(r, 1, value, b.whole_bold)
         r += 1
@@ -298,7 +296,7 @@ def _overview(b: _Book, c, charts: bool) -> None:
     for label, kind, value in saving:
         ws.write_string(r, 0, label, b.label)
         if value is not None:
-            ws.write_number(r, 1, value / 100, b.kr_unit)
+            ws.write_number(r, 1, kr_float(value), b.kr_unit)
         r += 1
     r += 1
     ws.write_string(r, 0, "Budget og forbrug pr. kategori", b.section)

@@ -25,7 +25,8 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
-from itbudget.errors import UnusableInput
+from itbudget.errors import UnusableInput, finding_of
+from itbudget.findings import PROJECT_FORM, Finding
 from itbudget.master import ProjectForm, load_master
 from itbudget.parsing import clean_id, parse_amount
 from itbudget.reading import check_file, norm_header
@@ -170,18 +171,33 @@ def _cells_by_label(ws) -> dict[str, object]:
 
 
 def read_project_form(path: Path | str) -> FilledForm:
-    """Read a filled project form; raise :class:`UnusableInput` (Danish) if it cannot be used."""
+    """Read a filled project form; raise :class:`UnusableInput` (Danish, with the finding) if it cannot be used."""
+    form, findings = load_project_form(path)
+    if form is None:
+        raise UnusableInput(str(findings[0]), findings=findings)
+    return form
+
+
+def load_project_form(path: Path | str) -> tuple[FilledForm | None, list[Finding]]:
+    """The loader: a filled project form, or None and the finding that says why it cannot be used."""
     path = Path(path)
-    check_file(path)
+
+    def unusable(message: str, sheet: str = "") -> tuple[None, list[Finding]]:
+        return None, [Finding(file=path.name, sheet=sheet, rule=PROJECT_FORM, message=message)]
+
+    try:
+        check_file(path)
+    except UnusableInput as exc:
+        return None, [finding_of(exc, path.name, PROJECT_FORM)]
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise UnusableInput(f"{path.name}: projektskemaet kan ikke åbnes ({type(exc).__name__}).") from None
+        return unusable(f"projektskemaet kan ikke åbnes ({type(exc).__name__}).")
     values = _cells_by_name(wb)
     if "Projektnr" not in values:
         ws = next((wb[s] for s in wb.sheetnames if norm_header(s) == norm_header(SHEET)), None)
         if ws is None:
-            raise UnusableInput(f"{path.name}: er ikke et projektskema (arket '{SHEET}' mangler).")
+            return unusable(f"er ikke et projektskema (arket '{SHEET}' mangler).")
         values = _cells_by_label(ws)
     problems = []
     pid, holder = clean_id(values.get("Projektnr")), clean_id(values.get("Aftaleholder"))
@@ -203,7 +219,7 @@ def read_project_form(path: Path | str) -> FilledForm:
     if applied is None and not any("beløb" in p for p in problems):
         problems.append("Ansøgt beløb mangler")
     if problems:
-        raise UnusableInput(f"{path.name}, ark '{SHEET}': " + "; ".join(problems) + ".")
+        return unusable("; ".join(problems) + ".", SHEET)
     approver_cells = ["Godkendt_beloeb"] + [f"{prefix}_{k}" for _, prefix, _ in APPROVERS
                                             for k in ("dato", "navn")]
     ignored = any(clean_id(values.get(n)) != "" for n in approver_cells)
@@ -211,7 +227,18 @@ def read_project_form(path: Path | str) -> FilledForm:
     project = ProjectForm(id=pid, title=clean_id(values.get("Titel")), holder=holder,
                           approved_amount=applied)
     return FilledForm(path.name, project, clean_id(values.get("Beskrivelse")), applied,
-                      ignored_approvals=ignored)
+                      ignored_approvals=ignored), []
+
+
+def load_project_forms(paths: list[Path]) -> tuple[list[FilledForm], list[Finding]]:
+    """Every readable form of ``paths``, and a finding for each one that cannot be used."""
+    forms, findings = [], []
+    for path in paths:
+        form, problems = load_project_form(path)
+        if form is not None:
+            forms.append(form)
+        findings += problems
+    return forms, findings
 
 
 # --------------------------------------------------------------------------- writing back

@@ -5,20 +5,18 @@ from __future__ import annotations
 import sys
 
 from ..runtime import bulk_reading, keep_until_exit, read_ahead
+from . import add_as_of, add_format, add_master, command
 
 
 def register(sub) -> None:
-    p = sub.add_parser("validate", help="valider bogføringer mod stamdata",
-                       description="Validerer bogføringerne i en aftaleholders projektmappe eller "
-                                   "en CSV/Excel-eksport mod alle regler ITB001-ITB011.")
+    p = command(sub, "validate", run, help="valider bogføringer mod stamdata", description="""
+        Validerer bogføringerne i en aftaleholders projektmappe eller en CSV/Excel-eksport mod alle
+        regler ITB001-ITB011.""")
     p.add_argument("bookings", metavar="BOGFØRINGER",
                    help="aftaleholderens projektmappe (.xlsx) eller en CSV/Excel-fil med bogføringer")
-    p.add_argument("--master", metavar="STAMDATA",
-                   help="stamdata-projektmappen (kræves for en fil med kun bogføringer)")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="uddataformat")
-    p.add_argument("--as-of", metavar="ÅÅÅÅ-MM-DD", dest="as_of",
-                   help="budgetopfølgningens dato (standard: seneste bogføringsdato i budgetåret)")
-    p.set_defaults(run=run)
+    add_master(p, "stamdata-projektmappen (kræves for en fil med kun bogføringer)")
+    add_format(p)
+    add_as_of(p)
 
 
 def run(args) -> int:
@@ -26,7 +24,8 @@ def run(args) -> int:
         # The workbook is parsed on a second core while pandas and the rules are imported.
         # (The sheet's name is bookings.BOOKINGS_SHEET; that module would import pandas first.)
         read_ahead(args.bookings, "Bogføringer")
-        from ..report import exit_code, validation_json, validation_text
+        from ..findings import exit_code
+        from ..report import validation_json, validation_text
         from ..followup import parse_as_of
         from ..operations import validate_file
 
@@ -37,4 +36,4 @@ def run(args) -> int:
         out = validation_json(result) if args.format == "json" else validation_text(result)
     sys.stdout.write(out)
     keep_until_exit(result)
-    return exit_code(result)
+    return exit_code(result.findings)

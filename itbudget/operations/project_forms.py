@@ -1,11 +1,12 @@
 """Reading filled project forms into the master data: the use case behind ``itbudget projects``.
 
 Every project form (``Projektskema``) in a folder is read
-(:func:`workbook_templates.project_form.read_project_form`); :func:`merge_forms`
-decides what each adds to the master data's Projektskemaer sheet and what
-conflicts; a copy of the master data with the additions is written beside it
-(the master data file itself is never changed). Conflicts and unreadable forms
-are never applied: they are reported for a person to settle.
+(:func:`workbook_templates.project_form.load_project_forms`: the forms and a
+finding for each one that cannot be used); :func:`merge_forms` decides what
+each adds to the master data's Projektskemaer sheet and what conflicts (each
+conflict a finding); a copy of the master data with the additions is written
+beside it (the master data file itself is never changed). Conflicts and
+unreadable forms are never applied: they are reported for a person to settle.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook_templates.project_form import FilledForm, read_project_form, write_updated_master
+from workbook_templates.project_form import FilledForm, load_project_forms, write_updated_master
 
 from ..errors import UnusableInput
+from ..findings import PROJECT_FORM, Finding
 from ..master import MasterData, ProjectForm, load_master
-from ..parsing import format_date, format_kr
+from ..parsing import format_date
+from ..presentation import format_kr
 
 _SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -34,7 +37,8 @@ class MergePlan:
     added: list[FilledForm] = field(default_factory=list)
     updated: list[tuple[FilledForm, ProjectForm, list[str]]] = field(default_factory=list)
     unchanged: list[FilledForm] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
+    #: Each conflict as a finding on the form's file (an error: the form is not read in).
+    conflicts: list[Finding] = field(default_factory=list)
 
     @property
     def changes(self) -> list[ProjectForm]:
@@ -59,6 +63,12 @@ def merge_forms(master: MasterData, forms: list[FilledForm]) -> MergePlan:
     date, in the master or in another form, is a conflict for a person to settle.
     """
     plan = MergePlan()
+
+    def conflict(form: FilledForm, message: str) -> None:
+        # The message names the project and the file(s) itself, as it is printed.
+        plan.conflicts.append(Finding(file=form.file, part=f"projekt {form.project.id}", rule=PROJECT_FORM,
+                                      message=message, holder=form.project.holder))
+
     by_id: dict[str, list[FilledForm]] = {}
     for f in forms:
         by_id.setdefault(f.project.id, []).append(f)
@@ -68,13 +78,13 @@ def merge_forms(master: MasterData, forms: list[FilledForm]) -> MergePlan:
         others = [f for f in group[1:] if f.key() != first.key()]
         if others:
             files = ", ".join(f.file for f in group)
-            plan.conflicts.append(f"Projekt {pid}: projektskemaerne {files} er uenige om aftaleholder, "
-                                  "beløb eller godkendelser; ingen af dem er indlæst.")
+            conflict(first, f"Projekt {pid}: projektskemaerne {files} er uenige om aftaleholder, "
+                            "beløb eller godkendelser; ingen af dem er indlæst.")
             continue
         new = first.project
         if new.holder not in master.holder_by_id:
-            plan.conflicts.append(f"Projekt {pid} ({first.file}): aftaleholder '{new.holder}' findes ikke "
-                                  "i stamdata; ikke indlæst.")
+            conflict(first, f"Projekt {pid} ({first.file}): aftaleholder '{new.holder}' findes ikke "
+                            "i stamdata; ikke indlæst.")
             continue
         old = existing.get(pid)
         if old is None:
@@ -99,7 +109,7 @@ def merge_forms(master: MasterData, forms: list[FilledForm]) -> MergePlan:
             update["title"] = new.title
             changes.append(f"Titel '{new.title}'")
         if clashes:
-            plan.conflicts.append(f"Projekt {pid} ({first.file}): " + "; ".join(clashes) + "; ikke opdateret.")
+            conflict(first, f"Projekt {pid} ({first.file}): " + "; ".join(clashes) + "; ikke opdateret.")
         elif update:
             plan.updated.append((first, old.model_copy(update=update), changes))
         else:
@@ -114,15 +124,20 @@ class ProjectFormsRead:
     #: The form files found (lock files, the master data and the output left out).
     files: list[Path]
     forms: list[FilledForm]
-    #: Danish messages for forms that could not be used at all.
-    unreadable: list[str]
+    #: A finding for each form that could not be used at all.
+    unreadable: list[Finding]
     plan: MergePlan
     output: Path
 
     @property
-    def problems(self) -> list[str]:
+    def findings(self) -> list[Finding]:
         """Conflicts and unusable forms: nothing of them is in the copy."""
-        return self.plan.conflicts + [f"Kan ikke bruges: {m}" for m in self.unreadable]
+        return self.plan.conflicts + self.unreadable
+
+    @property
+    def problems(self) -> list[str]:
+        """:attr:`findings` as the command prints them."""
+        return [f.message for f in self.plan.conflicts] + [f"Kan ikke bruges: {f}" for f in self.unreadable]
 
 
 def updated_master_path(stamdata: Path, output: Path | str | None = None) -> Path:
@@ -154,12 +169,7 @@ def read_project_forms(folder: Path | str, stamdata: Path | str,
                    and p.resolve() not in skip)
     if not files:
         raise UnusableInput(f"{folder}: mappen indeholder ingen projektskemaer (.xlsx).")
-    forms, unreadable = [], []
-    for path in files:
-        try:
-            forms.append(read_project_form(path))
-        except UnusableInput as exc:
-            unreadable.append(str(exc))
+    forms, unreadable = load_project_forms(files)
     plan = merge_forms(master, forms)
     write_updated_master(stamdata, out, plan.changes)
     return ProjectFormsRead(files, forms, unreadable, plan, out)
