@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +79,41 @@ def _locate_header(data: list[list], required: list[str], optional: list[str]) -
     return best
 
 
+def without_blank_rows(columns: dict[str, np.ndarray], rows: np.ndarray
+                        ) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
+    """The columns and row numbers without the records whose every contract cell is blank, and how many those were."""
+    # A record needs at least one filled contract cell; blank rows are skipped.
+    # Columns narrow the candidates in turn, so with a filled first column the
+    # cost is one pass over one column, not over every cell.
+    n = len(rows)
+    cand = np.arange(n)
+    for col in columns.values():
+        if cand.size == 0:
+            break
+        sub = col[cand]
+        # Element-wise comparison runs in C; only text that is not empty is
+        # then checked for being nothing but whitespace.
+        empty = (sub == "") | (sub == None)  # noqa: E711
+        text = np.flatnonzero(~empty)
+        if text.size:
+            values = sub[text]
+            kind = infer_dtype(values, skipna=False)  # one C pass: is there text at all?
+            if kind == "string":
+                empty[text] = np.fromiter(map(str.isspace, values), dtype=bool, count=text.size)
+            elif "mixed" in kind or kind == "unknown-array":
+                empty[text] = np.fromiter(
+                    (type(v) is str and v.isspace() for v in values), dtype=bool, count=text.size)
+            # Any other kind (numbers, dates, booleans) holds no text, so nothing blank.
+        cand = cand[empty]
+    blank = int(cand.size)
+    if blank:
+        filled = np.ones(n, dtype=bool)
+        filled[cand] = False
+        columns = {k: v[filled] for k, v in columns.items()}
+        rows = rows[filled]
+    return columns, rows, blank
+
+
 def build_table(file: str, sheet: str, data: list[list], first_row: int,
                 required: list[str], optional: list[str] = (), *,
                 row_numbers: list[int] | None = None) -> Table:
@@ -131,36 +167,88 @@ def build_table(file: str, sheet: str, data: list[list], first_row: int,
     if body:
         grid[:] = body  # one C-level copy; columns are then cheap views
     columns = {name: grid[:, j] for name, j in positions.items()}
-    # A record needs at least one filled contract cell; blank rows are skipped.
-    # Columns narrow the candidates in turn, so with a filled first column the
-    # cost is one pass over one column, not over every cell.
-    cand = np.arange(len(body))
-    for col in columns.values():
-        if cand.size == 0:
-            break
-        sub = col[cand]
-        # Element-wise comparison runs in C; only text that is not empty is
-        # then checked for being nothing but whitespace.
-        empty = (sub == "") | (sub == None)  # noqa: E711
-        text = np.flatnonzero(~empty)
-        if text.size:
-            values = sub[text]
-            kind = infer_dtype(values, skipna=False)  # one C pass: is there text at all?
-            if kind == "string":
-                empty[text] = np.fromiter(map(str.isspace, values), dtype=bool, count=text.size)
-            elif "mixed" in kind or kind == "unknown-array":
-                empty[text] = np.fromiter(
-                    (type(v) is str and v.isspace() for v in values), dtype=bool, count=text.size)
-            # Any other kind (numbers, dates, booleans) holds no text, so nothing blank.
-        cand = cand[empty]
-    filled = np.ones(len(body), dtype=bool)
-    filled[cand] = False
-    blank = int(cand.size)
-    if blank:
-        columns = {k: v[filled] for k, v in columns.items()}
-        rows = rows[filled]
+    columns, rows, blank = without_blank_rows(columns, rows)
     return Table(file=file, sheet=sheet, columns=columns, rows=rows,
                  headers=[str(h) for h in header], blank_rows=blank)
+
+
+# --- The Arrow read path (fastexcel) -------------------------------------------------------
+# A column fastexcel reads as text holds, besides text cells, numbers, dates and booleans
+# rendered as text ("1234.5", "2026-03-01 00:00:00", "true"). Where such a rendering stands,
+# the cell may have been either; the path is taken only where both would give the same
+# bookings frame, and otherwise the sheet is read with python-calamine.
+_RENDERED_NUMBER = r"-?\d+(?:\.\d+)?|-?inf|NaN"
+_RENDERED_OTHER = r"true|false|\d{4}-\d\d-\d\d(?: \d\d:\d\d:\d\d(?:\.\d+)?|T.*)"
+_RENDERED = re.compile(f"(?:{_RENDERED_NUMBER}|{_RENDERED_OTHER})", re.DOTALL)
+#: A date cell as fastexcel renders it: it reads as the same date as text.
+_RENDERED_DATETIME = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?"
+#: An amount in a form that reads the same as text and as the number it renders:
+#: at most two decimals and ten digits before them (|amount| <= MAX_AMOUNT_ORE).
+_PLAIN_AMOUNT = r"-?\d{1,10}(?:\.\d{1,2})?"
+
+
+def rendered(text: str) -> bool:
+    """Whether fastexcel renders some cell that is not text like this."""
+    return _RENDERED.fullmatch(text) is not None
+
+
+def _spread(encoded, uniques: np.ndarray) -> np.ndarray:
+    """The values of a dictionary-encoded column from its decoded dictionary; '' for a missing one."""
+    out = np.empty(len(uniques) + 1, dtype=object)
+    out[:-1] = uniques
+    out[-1] = ""
+    return out[encoded.indices.fill_null(-1).to_numpy()]
+
+
+def arrow_objects(column, kind: str) -> np.ndarray | None:
+    """An Arrow column as the objects python-calamine gives for its cells ('' for an empty one).
+
+    ``kind``: "date", "amount" or "plain" (any other column). None where the path does
+    not apply (a type it does not take, or a rendering that could stand for another cell).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(column)
+    if pa.types.is_null(column.type):
+        return filled(n, "")
+    if pa.types.is_floating(column.type) and kind != "date":  # serial dates: the usual way
+        out = column.to_numpy(zero_copy_only=False).astype(object)
+        if column.null_count:
+            out[np.asarray(column.is_null())] = ""
+        return out
+    if pa.types.is_timestamp(column.type) and kind == "date":
+        encoded = column.dictionary_encode()
+        return _spread(encoded, np.array(encoded.dictionary.to_pylist() + [None], dtype=object)[:-1])
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return None
+    if kind == "plain":  # read with strict types: every filled cell is text
+        out = column.to_numpy(zero_copy_only=False)
+        if column.null_count:
+            out[np.asarray(column.is_null())] = ""
+        return out
+    if kind == "amount":
+        # Mostly numbers rendered as text, few of them alike: taken whole, not by distinct value.
+        plain = pc.match_substring_regex(column, f"^(?:{_PLAIN_AMOUNT})$").fill_null(False)
+        other = pc.invert(plain)
+        rest = column.filter(other)
+        if pc.any(pc.match_substring_regex(rest, f"^(?s:{_RENDERED.pattern})$")).as_py():
+            return None
+        out = np.empty(n, dtype=object)
+        # Text or number: a plain amount reads as these øre either way.
+        out[plain.to_numpy(zero_copy_only=False)] = pc.cast(column.filter(plain), pa.float64()).to_numpy()
+        rest_values = rest.to_numpy(zero_copy_only=False)
+        rest_values[np.asarray(rest.is_null())] = ""
+        out[other.to_numpy(zero_copy_only=False)] = rest_values
+        return out
+    encoded = column.dictionary_encode()
+    texts = encoded.dictionary
+    uniques = texts.to_numpy(zero_copy_only=False)
+    rendered = pc.match_substring_regex(texts, f"^(?s:{_RENDERED.pattern})$").to_numpy(zero_copy_only=False)
+    dated = pc.match_substring_regex(texts, f"^(?:{_RENDERED_DATETIME})$").to_numpy(zero_copy_only=False)
+    if (rendered & ~dated).any():
+        return None  # a number or a boolean, or text that looks like one: read the usual way
+    return _spread(encoded, uniques)
 
 
 def read_sheet(book, file: str, sheet: str, required: list[str],

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import UnusableInput
+from ..files import bookings_arrow
 from ..runtime import bulk_reading, keep_until_exit, read_ahead
 
 
@@ -39,7 +40,7 @@ def run(args) -> int:
     with bulk_reading():
         # The workbook is parsed on a second core while pandas and the rules are imported.
         # (The sheet's name is bookings.BOOKINGS_SHEET; that module would import pandas first.)
-        read_ahead(args.bookings, "Bogføringer")
+        read_ahead(args.bookings, "Bogføringer", lambda sheet: bookings_arrow(args.bookings, sheet))
         from ..report import exit_code, validation_json, validation_text
         from ..followup import parse_as_of
         from ..validation import validate_file
