@@ -12,6 +12,7 @@ The safety checks and the opening of workbooks live in :mod:`itbudget.files`
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -180,8 +181,10 @@ def build_table(file: str, sheet: str, data: list[list], first_row: int,
 _RENDERED_NUMBER = r"-?\d+(?:\.\d+)?|-?inf|NaN"
 _RENDERED_OTHER = r"true|false|\d{4}-\d\d-\d\d(?: \d\d:\d\d:\d\d(?:\.\d+)?|T.*)"
 _RENDERED = re.compile(f"(?:{_RENDERED_NUMBER}|{_RENDERED_OTHER})", re.DOTALL)
-#: A date cell as fastexcel renders it: it reads as the same date as text.
-_RENDERED_DATETIME = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?"
+#: A date cell as fastexcel renders it: it reads as the same date as text. (Before 1900,
+#: that is serial numbers below 1, python-calamine gives a time of day, which is no date.)
+_RENDERED_DATETIME = r"(?:19|[2-9]\d)\d\d-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?"
+_FIRST_DATE = dt.datetime(1900, 1, 1)
 #: An amount in a form that reads the same as text and as the number it renders:
 #: at most two decimals and ten digits before them (|amount| <= MAX_AMOUNT_ORE).
 _PLAIN_AMOUNT = r"-?\d{1,10}(?:\.\d{1,2})?"
@@ -218,6 +221,9 @@ def arrow_objects(column, kind: str) -> np.ndarray | None:
             out[np.asarray(column.is_null())] = ""
         return out
     if pa.types.is_timestamp(column.type) and kind == "date":
+        earliest = pc.min(column).as_py()
+        if earliest is not None and earliest < _FIRST_DATE:
+            return None
         encoded = column.dictionary_encode()
         return _spread(encoded, np.array(encoded.dictionary.to_pylist() + [None], dtype=object)[:-1])
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
