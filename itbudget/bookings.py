@@ -56,6 +56,12 @@ def _blank_where(values: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     return out
 
 
+def _ids(table: Table, name: str) -> np.ndarray:
+    """A column of identifiers, cleaned (by the reader, or here)."""
+    ids = table.ids.get(name)
+    return ids if ids is not None else clean_ids(table.get(name))
+
+
 def bookings_frame(table: Table) -> pd.DataFrame:
     """The typed bookings frame of one table; every record becomes one row."""
     n = len(table)
@@ -82,17 +88,17 @@ def bookings_frame(table: Table) -> pd.DataFrame:
         "date_ok": date_ok,
         "date_raw": date_raw,
         "date_blank": date_blank,
-        "cost_centre": clean_ids(table.get("Omkostningssted")),
-        "account": clean_ids(table.get("Konto")),
+        "cost_centre": _ids(table, "Omkostningssted"),
+        "account": _ids(table, "Konto"),
         "amount": ore,
         "amount_ok": amount_ok,
         "amount_raw": amount_raw,
         "amount_blank": amount_blank,
         "text": clean_ids(table.get("Tekst"), distinct=False),
-        "supplier": clean_ids(table.get("Leverandør")),
+        "supplier": _ids(table, "Leverandør"),
         "invoice_no": clean_ids(table.get("Fakturanr"), distinct=False),
-        "ean": clean_ids(table.get("EAN")),
-        "project": clean_ids(table.get("Projektnr")),
+        "ean": _ids(table, "EAN"),
+        "project": _ids(table, "Projektnr"),
     }
     # Explicit object dtype: pandas 3 would otherwise infer (and copy into) a string dtype.
     index = pd.RangeIndex(n)  # one shared index: pandas then need not align the columns

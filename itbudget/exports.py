@@ -21,7 +21,8 @@ import numpy as np
 from .column_names import AMOUNT_FIELDS, FIELDS, HEADER_FIELDS, SHEET, header_key
 from .errors import UnusableInput
 from .parsing import is_blank, parse_amounts
-from .reading import HEADER_SCAN_ROWS, Table, arrow_objects, build_table, rendered, without_blank_rows
+from .reading import (HEADER_SCAN_ROWS, Table, arrow_ids, arrow_objects, build_table, rendered,
+                      without_blank_rows)
 
 
 def _recognised(row: list, names: dict[str, str]) -> dict[str, list[int]]:
@@ -159,13 +160,23 @@ def arrow_bookings_table(file: str, sheet: str, read, names: dict[str, str]) -> 
         if rendered(header) or header not in read.columns:
             return None
         kind = "date" if f == "Dato" else "amount" if f in AMOUNT_FIELDS else "plain"
+        if kind == "plain" and header in read.as_text:
+            return None  # read as text for another field's sake: its types are not known
         values = arrow_objects(read.columns[header], kind)
         if values is None:
             return None
         columns[f] = values
     rows = np.arange(2, 2 + read.height, dtype=np.int64)
     columns, rows, blank = without_blank_rows(columns, rows)
+    # Identifiers cleaned on Arrow's dictionary (text columns read with strict types only).
+    ids = {}
+    for f in ("Omkostningssted", "Konto", "Leverandør", "EAN", "Projektnr"):
+        header = read.names[fields[f][0]] if f in fields else None
+        cleaned = arrow_ids(read.columns[header]) if header is not None else None
+        if cleaned is not None:
+            ids[f] = cleaned[rows - 2] if blank else cleaned
     renamed = [""] * len(read.names)
     for f, (j,) in fields.items():
         renamed[j] = f
-    return Table(file=file, sheet=sheet, columns=columns, rows=rows, headers=renamed, blank_rows=blank)
+    return Table(file=file, sheet=sheet, columns=columns, rows=rows, headers=renamed, blank_rows=blank,
+                 ids=ids)

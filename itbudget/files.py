@@ -176,6 +176,8 @@ class ArrowSheet:
     columns: dict[str, object]
     error_columns: set[str]
     height: int
+    #: The picked columns read as text whatever their cells' types (``text_headers``).
+    as_text: set[str] = frozenset()
 
 
 def _has_duration_formats(path: Path) -> bool:
@@ -223,7 +225,8 @@ def arrow_sheet(path: Path, sheet: str, wanted: Callable[[str], bool],
     bad = {names.get(e.position[1]) for e in errors.errors} if errors is not None else set()
     return ArrowSheet(names=[names[k] for k in sorted(names)],
                       columns={n: batch.column(i) for i, n in enumerate(batch.schema.names)},
-                      error_columns=bad, height=batch.num_rows)
+                      error_columns=bad, height=batch.num_rows,
+                      as_text={n for n in batch.schema.names if n in text_headers})
 
 
 def bookings_arrow(path: Path | str, sheet: str, names: tuple = ()) -> ArrowSheet | None:

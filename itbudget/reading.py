@@ -45,6 +45,8 @@ class Table:
     rows: np.ndarray
     headers: list[str] = field(default_factory=list)
     blank_rows: int = 0
+    #: Columns already cleaned as identifiers (:func:`itbudget.parsing.clean_ids`), by name.
+    ids: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -203,6 +205,19 @@ def _spread(encoded, uniques: np.ndarray) -> np.ndarray:
     return out[encoded.indices.fill_null(-1).to_numpy()]
 
 
+def arrow_ids(column) -> np.ndarray | None:
+    """A text column as :func:`itbudget.parsing.clean_ids` cleans it, each distinct text cleaned once
+    (Arrow's hash of the column, not Python's); None for a column that is not text."""
+    import pyarrow as pa
+
+    from .parsing import clean_ids
+
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return None
+    encoded = column.dictionary_encode()
+    return _spread(encoded, clean_ids(encoded.dictionary.to_numpy(zero_copy_only=False)))
+
+
 def arrow_objects(column, kind: str) -> np.ndarray | None:
     """An Arrow column as the objects python-calamine gives for its cells ('' for an empty one).
 
@@ -229,10 +244,8 @@ def arrow_objects(column, kind: str) -> np.ndarray | None:
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return None
     if kind == "plain":  # read with strict types: every filled cell is text
-        out = column.to_numpy(zero_copy_only=False)
-        if column.null_count:
-            out[np.asarray(column.is_null())] = ""
-        return out
+        encoded = column.dictionary_encode()
+        return _spread(encoded, encoded.dictionary.to_numpy(zero_copy_only=False))
     if kind == "amount":
         # Mostly numbers rendered as text, few of them alike: taken whole, not by distinct value.
         plain = pc.match_substring_regex(column, f"^(?:{_PLAIN_AMOUNT})$").fill_null(False)
