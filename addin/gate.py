@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from itbudget import access
 from itbudget.access import Principal
 from itbudget.errors import ItbudgetError
+from itbudget.presentation import thousands
 from itbudget.settings import Settings
 
 logger = logging.getLogger("itbudget.server")
@@ -223,7 +224,7 @@ def check_rows(kind: str, body: dict) -> str | None:
                 found.append(("rækker i ét ark", len(sheet["values"]), MAX_MASTER_ROWS))
     for what, rows, cap in found:
         if rows - 1 > cap:  # the header row is not a booking
-            return (f"Forespørgslen har {rows - 1:,} {what}; ét kald må højst have {cap:,}. ".replace(",", ".")
+            return (f"Forespørgslen har {thousands(rows - 1)} {what}; ét kald må højst have {thousands(cap)}. "
                     + "Del bogføringerne op, eller brug 'itbudget validate' på kommandolinjen.")
     return None
 

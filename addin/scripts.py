@@ -61,7 +61,7 @@ def consolidation_folders(settings: Settings) -> tuple[Path, Path, Path, Path | 
 @script(name="Konsolider")
 async def Konsolider(book: xw.Book):
     """Konsolidér alle returnerede projektmapper (kun Økonomistaben) og skriv et resumé i arket Konsolidering."""
-    from workbook_templates.consolidation import consolidate_to_files
+    from itbudget.operations import consolidate_to_files
 
     access.require_finance(access.current(), "Konsolider")
     settings = process_settings()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itbudget import access
 from itbudget.bookings import BOOKINGS_SHEET
 from itbudget.errors import UnusableInput
-from itbudget.presentation import plural
+from itbudget.presentation import kr_float, plural, severity_word
 from itbudget.master import OPTIONAL_SHEETS, SHEETS, master_from_rows
 from itbudget.master_cache import server_master
 from itbudget.operations import validate_as
@@ -139,10 +139,6 @@ def _colour(sheet, first_row: int, column: int, statuses: list[str]) -> None:
         rng.set_colors([[_fill(s)] for s in chunk])
 
 
-def _kr(ore: int) -> float:
-    return round(int(ore) / 100, 2)
-
-
 def report_rows(result: Validation, bookings_sheet: str, when: dt.datetime | None = None) -> list[list]:
     """The report sheet's cells: summary, budget lines, findings with links to rows."""
     when = when or dt.datetime.now()
@@ -158,8 +154,8 @@ def report_rows(result: Validation, bookings_sheet: str, when: dt.datetime | Non
     for r in result.lines.itertuples(index=False):
         # Ids come from master data a person typed: guarded like every other text (issue 12 point 4).
         rows.append([safe_text(r.cost_centre), safe_text(r.account), safe_text(r.central_line),
-                     _kr(r.budget), _kr(r.commitments),
-                     _kr(r.booked), _kr(r.remaining), _kr(r.uncovered)])
+                     kr_float(r.budget), kr_float(r.commitments),
+                     kr_float(r.booked), kr_float(r.remaining), kr_float(r.uncovered)])
     rows += [[""] * 8, ["Fund", "", "", "", "", "", "", ""],
              ["Række", "Bilag", "Regel", "Alvorlighed", "Besked", "", "", ""]]
     if not len(result.findings):
@@ -168,7 +164,7 @@ def report_rows(result: Validation, bookings_sheet: str, when: dt.datetime | Non
     for f in result.findings.itertuples(index=False):
         link = f'=HYPERLINK("#\'{target}\'!A{int(f.row)}","{int(f.row)}")' if f.row else ""
         rows.append([link, safe_text(f.voucher), f.rule,
-                     "Fejl" if f.severity == "error" else "Advarsel", safe_text(f.message), "", "", ""])
+                     severity_word(f.severity), safe_text(f.message), "", "", ""])
     return rows
 
 
@@ -223,30 +219,30 @@ def consolidation_rows(c, output, lists=None, when: dt.datetime | None = None) -
         ["Filer læst", statuses.count("ok"), "Kan ikke bruges", statuses.count("unreadable"),
          "Sprunget over", statuses.count("skipped")],
         ["Bogføringer", c.validation.rows, "Fejl", c.errors, "Advarsler", c.warnings],
-        ["Bogført i alt (kr.)", _kr(c.total_booked)],
+        ["Bogført i alt (kr.)", kr_float(c.total_booked)],
         [""],
         ["Centrale budgetlinjer"],
         ["Budgetlinje", "Navn", "Budget", "Disponeret", "Brugt", "Rest", "Udækket",
          "Fordeles pr. arbejdsplads"],
     ]
     for r in c.central.itertuples(index=False):
-        rows.append([safe_text(r.line), safe_text(r.name), _kr(r.budget), _kr(r.commitments),
-                     _kr(r.used), _kr(r.remaining), _kr(r.uncovered),
+        rows.append([safe_text(r.line), safe_text(r.name), kr_float(r.budget), kr_float(r.commitments),
+                     kr_float(r.used), kr_float(r.remaining), kr_float(r.uncovered),
                      "ja" if r.per_workstation else "nej"])
     rows += [[""], ["Pris pr. arbejdsplads"],
              ["Aftaleholder", "Navn", "Arbejdspladser", "Hjemmearbejdspladser", "Direkte",
               "Fordelt", "I alt", "Pr. arbejdsplads"]]
     for r in c.workstations.itertuples(index=False):
         per = "" if r.per_workstation is None or r.per_workstation != r.per_workstation \
-            else _kr(r.per_workstation)
+            else kr_float(r.per_workstation)
         rows.append([safe_text(r.holder), safe_text(r.name), int(r.workstations),
-                     int(r.home_workstations), _kr(r.direct), _kr(r.allocated), _kr(r.total), per])
+                     int(r.home_workstations), kr_float(r.direct), kr_float(r.allocated), kr_float(r.total), per])
     rows += [[""], ["Fund pr. regel"], ["Regel", "Alvorlighed", "Antal"]]
     findings = c.validation.findings
     if len(findings):
         counts = findings.groupby(["rule", "severity"]).size()
         for (rule, severity), n in counts.items():
-            rows.append([rule, "Fejl" if severity == "error" else "Advarsel", int(n)])
+            rows.append([rule, severity_word(severity), int(n)])
     else:
         rows.append(["Ingen fund."])
     missing = getattr(c, "missing", ())

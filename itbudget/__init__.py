@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 _API = {
     "ItbudgetError": "errors", "MasterDataError": "errors", "UnusableInput": "errors",
     "MasterData": "master", "load_master": "master",
-    "Validation": "validation", "validate": "validation", "validate_file": "validation",
+    "Validation": "validation", "validate": "validation",
 }
 __all__ = [*_API, "__version__"]
 

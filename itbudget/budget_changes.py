@@ -27,7 +27,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .parsing import clean_id, format_kr
+from .parsing import clean_id
+from .presentation import format_kr
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec")
 #: The months' Danish names, for messages.

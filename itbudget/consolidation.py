@@ -36,10 +36,12 @@ from .allocation import id_order_key, largest_remainder, round_div
 from .bookings import FRAME_COLUMNS, concat, empty_frame, read_bookings
 from .errors import ItbudgetError, UnusableInput
 from .files import shown_name, undecodable_name, usable_cores
+from .findings import ERROR, FILE, WARNING, Finding, exit_code
 from .followup import Estimate, read_estimates
 from .invoices import InvoiceReport, check_invoices, report_dict
 from .master import MasterData, Settings, load_master, require_full_master
-from .parsing import clean_id, ore_to_kr_str
+from .parsing import clean_id
+from .presentation import ore_to_kr_str
 from .reading import find_sheet, read_sheet
 from .report import findings_records, lines_records
 from .workstations import add_workstation_views
@@ -80,6 +82,19 @@ class Source:
     sheet: str = ""
     #: The holder's Forventet regnskab cells (itbudget.followup), from an issued workbook.
     estimates: tuple[Estimate, ...] = ()
+
+    @property
+    def finding(self) -> Finding | None:
+        """What is wrong with the file: an error when it cannot be used, a warning when skipped."""
+        if self.status == OK:
+            return None
+        return Finding(file=self.file, rule=FILE, severity=ERROR if self.status == UNREADABLE else WARNING,
+                       message=self.message, holder=self.holder)
+
+
+def source_findings(sources: list[Source]) -> tuple[Finding, ...]:
+    """The findings of the files that could not be used or were skipped, in file order."""
+    return tuple(s.finding for s in sources if s.finding is not None)
 
 
 # --------------------------------------------------------------------------- reading
@@ -313,10 +328,14 @@ class Consolidation:
         return [s for s in self.sources if s.status == UNREADABLE]
 
     @property
+    def problems(self) -> tuple[Finding, ...]:
+        """The findings that are not about a booking: the files, then the e-invoices."""
+        return source_findings(self.sources) + (self.invoices.findings if self.invoices is not None else ())
+
+    @property
     def exit_code(self) -> int:
-        """0 when nothing is wrong; 1 when a booking has an error or a file could not be used."""
-        invoice_errors = self.invoices.errors if self.invoices is not None else 0
-        return 1 if self.errors or self.unreadable or invoice_errors else 0
+        """0 when nothing is wrong; 1 when a booking has an error, a file could not be used, or an invoice has one."""
+        return exit_code(self.validation.findings, self.problems)
 
 
 def workstation_costs(placed: pd.DataFrame, master: MasterData, *,

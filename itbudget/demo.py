@@ -30,6 +30,7 @@ from stdnum import ean as gs1
 from .bookings import BOOKING_HEADERS
 from .demo_followup import followup_sheets
 from .master import MasterData, master_from_rows
+from .presentation import format_kr, kr_cell
 from .writing import atomic_write_bytes, safe_text
 
 YEAR = 2026
@@ -212,11 +213,6 @@ def make_ean(n: int, k: int = 0) -> str:
     return body + gs1.calc_check_digit(body)
 
 
-def _kr(ore: int) -> float | int:
-    """Øre as kr. for a sheet: an int when whole, else a float with two decimals."""
-    return ore // 100 if ore % 100 == 0 else round(ore / 100, 2)
-
-
 def _log_uniform(rng: random.Random, lo: float, hi: float) -> int:
     """An amount in øre, log-uniform between lo and hi kr."""
     return int(round(math.exp(rng.uniform(math.log(lo), math.log(hi))) * 100))
@@ -359,7 +355,7 @@ def build_demo(seed: int = 2026, bookings_per_holder: int | None = None) -> Demo
             budget = _round_up(int(s * rng.uniform(1.06, 1.35)))
             if rng.random() < 0.1:
                 commit = (int(budget * 0.03) // 100_00) * 100_00
-        budget_rows.append([c, a, _kr(budget), _kr(commit) if commit else None])
+        budget_rows.append([c, a, kr_cell(budget), kr_cell(commit) if commit else None])
 
     central_rows = [["Budgetlinje", "Navn", "Budget", "Disponeret", "Fordeles pr. arbejdsplads",
                      "Kommunefælles"]]
@@ -371,7 +367,7 @@ def build_demo(seed: int = 2026, bookings_per_holder: int | None = None) -> Demo
         else:
             budget = _round_up(int(s * (factor + commit_share)), 10000)
             commit = (int(budget * commit_share) // 1000_00) * 1000_00
-        central_rows.append([line, lname, _kr(budget), _kr(commit) if commit else None,
+        central_rows.append([line, lname, kr_cell(budget), kr_cell(commit) if commit else None,
                              "ja" if per_ws else "nej", "ja" if line in _MUNICIPALITY_WIDE else "nej"])
 
     # --- project forms, approvals relative to the project's bookings
@@ -388,7 +384,7 @@ def build_demo(seed: int = 2026, bookings_per_holder: int | None = None) -> Demo
             fin = ds[len(ds) // 3]  # a third of the project was bought before the form was approved
         elif state == "over":
             amount = max(10000_00, (int(s * 0.8) // 10000_00) * 10000_00)
-        project_rows.append([pid, title, hids[hi], _kr(amount), it, epo, fin])
+        project_rows.append([pid, title, hids[hi], kr_cell(amount), it, epo, fin])
 
     # --- the mistakes budget holders make
     flat = [(h, k) for h in hids for k in range(len(bookings[h]))]
@@ -467,7 +463,7 @@ def build_demo(seed: int = 2026, bookings_per_holder: int | None = None) -> Demo
     # --- the rest of master data
     for r in (row for rows in bookings.values() for row in rows):
         if isinstance(r[_B], int):
-            r[_B] = _kr(r[_B])
+            r[_B] = kr_cell(r[_B])
 
     grant = {a: 0 for a in ("2340", "2345")}
     for rows in bookings.values():
@@ -478,7 +474,7 @@ def build_demo(seed: int = 2026, bookings_per_holder: int | None = None) -> Demo
                   "Kræver projektskema", "Ved overskridelse", "Kontaktperson", "Bloktilskud"]]
     for a, name, cat, fin, line, proj, over_, ci, _rng, _sup in _ACCOUNTS:
         # The block grant compensates county systems, but not fully.
-        bt = _kr((int(grant[a] * 0.8) // 1000_00) * 1000_00) if a in grant else None
+        bt = kr_cell((int(grant[a] * 0.8) // 1000_00) * 1000_00) if a in grant else None
         kontoplan.append([a, name, cat, fin, line, "ja" if proj else "nej", over_,
                           _CONTACTS[ci], bt])
 
@@ -519,10 +515,7 @@ def build_demo(seed: int = 2026, bookings_per_holder: int | None = None) -> Demo
 def _csv_amount(value: object) -> object:
     """A number as a Danish amount, ``1.234,50``; text is passed on as typed."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        ore = int(round(value * 100))
-        sign = "-" if ore < 0 else ""
-        q, r = divmod(abs(ore), 100)
-        return f"{sign}{q:,}".replace(",", ".") + f",{r:02d}"
+        return format_kr(int(round(value * 100)), unit=False)
     return "" if value is None else safe_text(str(value))
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .bookings import BOOKING_HEADERS
 from .demo import EXPORT_HEADERS, MUNICIPALITY, YEAR, _csv_amount
+from .presentation import kr_float
 from .writing import atomic_write_bytes, safe_text
 
 #: The export's columns, in its own order: a balance column nobody maps comes along.
@@ -41,7 +42,7 @@ def write_posting_list(rows: list[list], path: Path | str, holder: str) -> Path:
             balance += round(amount * 100)
         else:  # a typing mistake in the finance system stays a mistake in its export
             debit, credit = amount, ""
-        cell.update(Debet=debit, Kredit=credit, Saldo=balance / 100)
+        cell.update(Debet=debit, Kredit=credit, Saldo=kr_float(balance))
         out = []
         for f in _LAYOUT:
             v = cell[f]

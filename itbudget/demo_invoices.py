@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from stdnum.dk import cvr
 
 from .parsing import clean_id, parse_amount, parse_date
+from .presentation import ore_to_kr_str
 
 NS = {
     "Invoice": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
@@ -35,12 +36,6 @@ def _cvr_for(name: str) -> str:
             if cvr.is_valid(candidate):
                 return candidate
         seed += 1
-
-
-def _kr(ore: int) -> str:
-    sign = "-" if ore < 0 else ""
-    q, r = divmod(abs(ore), 100)
-    return f"{sign}{q}.{r:02d}"
 
 
 def _el(parent, tag: str, text: str | None = None, **attrs):
@@ -81,27 +76,27 @@ def invoice_xml(*, kind: str, number: str, issued: dt.date, supplier: str, buyer
     _el(_el(cp, "cac:PartyName"), "cbc:Name", "Bakkedal Kommune")
     vat = (net_ore * 25 + 50) // 100
     tt = _el(root, "cac:TaxTotal")
-    _el(tt, "cbc:TaxAmount", _kr(vat), currencyID="DKK")
+    _el(tt, "cbc:TaxAmount", ore_to_kr_str(vat), currencyID="DKK")
     sub = _el(tt, "cac:TaxSubtotal")
-    _el(sub, "cbc:TaxableAmount", _kr(net_ore), currencyID="DKK")
-    _el(sub, "cbc:TaxAmount", _kr(vat), currencyID="DKK")
+    _el(sub, "cbc:TaxableAmount", ore_to_kr_str(net_ore), currencyID="DKK")
+    _el(sub, "cbc:TaxAmount", ore_to_kr_str(vat), currencyID="DKK")
     cat = _el(sub, "cac:TaxCategory")
     _el(cat, "cbc:ID", "StandardRated", schemeAgencyID="320", schemeID="urn:oioubl:id:taxcategoryid-1.1")
     _el(cat, "cbc:Percent", "25")
     _el(_el(cat, "cac:TaxScheme"), "cbc:ID", "63", schemeAgencyID="320", schemeID="urn:oioubl:id:taxschemeid-1.1")
     lmt = _el(root, "cac:LegalMonetaryTotal")
-    _el(lmt, "cbc:LineExtensionAmount", _kr(net_ore), currencyID="DKK")
-    _el(lmt, "cbc:TaxExclusiveAmount", _kr(vat), currencyID="DKK")
-    _el(lmt, "cbc:TaxInclusiveAmount", _kr(net_ore + vat), currencyID="DKK")
-    _el(lmt, "cbc:PayableAmount", _kr(net_ore + vat), currencyID="DKK")
+    _el(lmt, "cbc:LineExtensionAmount", ore_to_kr_str(net_ore), currencyID="DKK")
+    _el(lmt, "cbc:TaxExclusiveAmount", ore_to_kr_str(vat), currencyID="DKK")
+    _el(lmt, "cbc:TaxInclusiveAmount", ore_to_kr_str(net_ore + vat), currencyID="DKK")
+    _el(lmt, "cbc:PayableAmount", ore_to_kr_str(net_ore + vat), currencyID="DKK")
     line_tag = "cac:InvoiceLine" if kind == "Invoice" else "cac:CreditNoteLine"
     line = _el(root, line_tag)
     _el(line, "cbc:ID", "1")
     qty = "cbc:InvoicedQuantity" if kind == "Invoice" else "cbc:CreditedQuantity"
     _el(line, qty, "1", unitCode="EA")
-    _el(line, "cbc:LineExtensionAmount", _kr(net_ore), currencyID="DKK")
+    _el(line, "cbc:LineExtensionAmount", ore_to_kr_str(net_ore), currencyID="DKK")
     _el(_el(line, "cac:Item"), "cbc:Name", text[:80] or "IT-ydelse")
-    _el(_el(line, "cac:Price"), "cbc:PriceAmount", _kr(net_ore), currencyID="DKK")
+    _el(_el(line, "cac:Price"), "cbc:PriceAmount", ore_to_kr_str(net_ore), currencyID="DKK")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 

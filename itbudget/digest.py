@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .presentation import kr, noun, plural
+from .presentation import kr, noun, plural, severity_word
 
-_SEVERITY_DA = {"error": "Fejl", "warning": "Advarsel"}
 #: Rows listed with a group before "..."; the findings sheet has them all.
 SHOWN_ROWS = 8
 
@@ -75,7 +74,7 @@ def group_findings(findings: pd.DataFrame, frame: pd.DataFrame,
         sub = f.iloc[idx]
         n = len(idx)
         voucher = f", bilag {sub['voucher'].iat[0]}" if n == 1 and sub["voucher"].iat[0] else ""
-        label = _SEVERITY_DA.get(sev, sev)
+        label = severity_word(sev)
         if n == 1:
             text = (f"{_where(sub['sheet'].iat[0], int(sub['row'].iat[0]))}{voucher}: {label} {r} - "
                     f"{sub['message'].iat[0]}")

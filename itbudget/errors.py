@@ -1,13 +1,16 @@
-"""Named exceptions. Each carries a Danish message meant for the user.
+"""Named exceptions. Each carries a Danish message meant for the user, and its findings.
 
 Bad user data is reported as findings where it can be; these exceptions are for
-input that cannot be used at all (exit code 2). Anything else raised is a bug.
+input that cannot be used at all (exit code 2). Each carries the findings that
+say why (:attr:`ItbudgetError.findings`), so the CLI edge can render them like
+any other. Anything else raised is a bug.
 """
 
 from __future__ import annotations
 
 import errno
-from dataclasses import dataclass
+
+from .findings import EXIT_UNUSABLE, FILE, MASTER_DATA, TEMPLATE, Finding
 
 #: The operating system's reasons, in Danish, for the errors a user can fix.
 _OS_REASONS = {
@@ -36,7 +39,33 @@ def os_reason(exc: OSError) -> str:
 class ItbudgetError(Exception):
     """A problem with the user's input, with a Danish message (exit code 2)."""
 
-    exit_code = 2
+    exit_code = EXIT_UNUSABLE
+    #: The rule code of the finding the message becomes.
+    rule = FILE
+
+    def __init__(self, *args, findings: tuple[Finding, ...] | list[Finding] = ()):
+        super().__init__(*args)
+        self._findings = tuple(findings)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Why the input cannot be used, as findings (the message as one, unless told more)."""
+        return self._findings or (Finding(rule=self.rule, message=str(self)),)
+
+    def __reduce__(self):  # from a worker process: the message and the findings
+        return self.__class__, self.args, {"_findings": self._findings}
+
+
+def finding_of(exc: ItbudgetError, file: str, rule: str | None = None) -> Finding:
+    """``exc`` as a finding on ``file``; a message that starts with the file's name is located there.
+
+    ``str()`` of the finding is the exception's message, byte for byte.
+    """
+    text, prefix = str(exc), f"{file}: "
+    rule = rule or exc.rule
+    if file and text.startswith(prefix):
+        return Finding(file=file, rule=rule, message=text[len(prefix):])
+    return Finding(rule=rule, message=text)
 
 
 class UnusableInput(ItbudgetError):
@@ -46,32 +75,28 @@ class UnusableInput(ItbudgetError):
 class TemplateVersionError(UnusableInput):
     """A budget-holder workbook from a template version this release cannot read."""
 
+    rule = TEMPLATE
+
 
 class AccessDenied(ItbudgetError):
     """A user asked for data that belongs to another budget holder."""
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem in the master data: where it is and what is wrong (Danish)."""
-
-    file: str
-    sheet: str
-    row: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}, ark '{self.sheet}'"
-        if self.row:
-            where += f", række {self.row}"
-        return f"{where}: {self.message}"
+def master_data_finding(file: str, sheet: str, row: int | None, message: str) -> Finding:
+    """A problem in the master data: the file, the sheet, the row (None: the whole sheet)."""
+    return Finding(file=file, sheet=sheet, row=row or 0, rule=MASTER_DATA, message=message)
 
 
 class MasterDataError(ItbudgetError):
     """The master data has problems; a wrong master must never validate bookings."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems[:200])
-        more = f"\n  ... og {len(problems) - 200} flere" if len(problems) > 200 else ""
-        super().__init__(f"Stamdata kan ikke bruges ({len(problems)} fejl):\n{lines}{more}")
+    rule = MASTER_DATA
+
+    def __init__(self, findings: list[Finding]):
+        lines = "\n".join(f"  - {p}" for p in findings[:200])
+        more = f"\n  ... og {len(findings) - 200} flere" if len(findings) > 200 else ""
+        super().__init__(f"Stamdata kan ikke bruges ({len(findings)} fejl):\n{lines}{more}",
+                         findings=findings)
+
+    def __reduce__(self):
+        return self.__class__, (list(self.findings),)

@@ -32,7 +32,9 @@ from .allocation import round_div
 from .errors import UnusableInput
 from .ledger import Ledger, central_line_key, line_key, ref_key
 from .master import MasterData
-from .parsing import clean_id, format_kr, parse_amount
+from .parsing import clean_id, parse_amount
+from .findings import Finding, to_frame
+from .presentation import kr
 
 ESTIMATE_HEADER = "Forventet regnskab"
 ESTIMATE_RULE = "ITB019"
@@ -155,13 +157,10 @@ def add_followup(ledger: Ledger, lines: pd.DataFrame, as_of: dt.date,
 
 
 def _estimate_findings(bad: list[Estimate]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "file": [e.file for e in bad], "sheet": [e.sheet for e in bad],
-        "row": pd.Series([e.row for e in bad], dtype=np.int64), "voucher": [""] * len(bad),
-        "rule": [ESTIMATE_RULE] * len(bad), "severity": ["warning"] * len(bad),
-        "message": [f"Forventet regnskab '{e.text}' for budgetlinjen {e.cost_centre}/{e.account} er ikke "
-                    "et beløb i kr. og øre; skønnet er ikke medregnet. Skriv fx 12500,00." for e in bad],
-        "position": pd.Series([-1] * len(bad), dtype=np.int64)})
+    return to_frame(Finding(
+        file=e.file, sheet=e.sheet, row=e.row, rule=ESTIMATE_RULE, severity="warning",
+        message=f"Forventet regnskab '{e.text}' for budgetlinjen {e.cost_centre}/{e.account} er ikke "
+                "et beløb i kr. og øre; skønnet er ikke medregnet. Skriv fx 12500,00.") for e in bad)
 
 
 def deviation(revised: int, projection: int, estimate: int | None) -> int:
@@ -182,12 +181,9 @@ def followup_text(lines: pd.DataFrame, as_of: dt.date) -> str:
     for r in lines.itertuples(index=False):
         name = f"{r.cost_centre}/{r.account}" if r.cost_centre else f"central {r.central_line}"
         flag = "  OVER" if over_budget(r.revised_budget, r.projection, r.estimate) else ""
-
-        def kr(v):
-            return "-" if v is None else format_kr(int(v))
-
-        out.append(f"  {name:<16} {kr(r.revised_budget):>16} {kr(r.phased_to_date):>16} "
-                   f"{kr(r.booked_to_date):>16} {kr(r.projection):>16} {kr(r.estimate):>16}{flag}")
+        cells = (kr(v, missing="-") for v in (r.revised_budget, r.phased_to_date, r.booked_to_date,
+                                               r.projection, r.estimate))
+        out.append("  " + f"{name:<16}" + "".join(f" {c:>16}" for c in cells) + flag)
     return "\n".join(out) + "\n"
 
 

@@ -1,9 +1,12 @@
 """Master data ("stamdata"): the typed records and the reader that checks them.
 
 The master data workbook is the contract of ``DOMAIN.md``; a budget-holder
-workbook embeds the same sheets, filtered to its holder. :func:`load_master`
-reads either and raises :class:`MasterDataError` with every problem found
-(sheet, row, Danish message): a wrong master must never validate bookings.
+workbook embeds the same sheets, filtered to its holder. :func:`read_master`
+reads either and returns ``(master, findings)``: the master data, or None and
+every problem found (file, sheet, row, Danish message). :func:`load_master` is
+the same for callers that cannot go on without it: it raises
+:class:`MasterDataError` carrying those findings, since a wrong master must
+never validate bookings.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from pydantic import BaseModel, ConfigDict
 from . import column_names as colnames
 from .column_names import ColumnName
 from .budget_changes import FOLLOWUP_SHEETS, BudgetChange, Phasing, read_followup
-from .errors import MasterDataError, Problem, UnusableInput
-from .parsing import clean_id, format_kr, is_ean, parse_amount, parse_date
+from .errors import MasterDataError, UnusableInput, master_data_finding
+from .findings import Finding
+from .parsing import clean_id, is_ean, parse_amount, parse_date
+from .presentation import format_kr
 from .reading import Table, find_sheet, open_workbook, read_sheet
 
 TEMPLATE_VERSION = 1
@@ -254,10 +259,10 @@ OPTIONAL_SHEETS |= set(FOLLOWUP_SHEETS)
 class _Collector:
     def __init__(self, file: str):
         self.file = file
-        self.problems: list[Problem] = []
+        self.problems: list[Finding] = []
 
     def add(self, sheet: str, row: int | None, message: str) -> None:
-        self.problems.append(Problem(self.file, sheet, row, message))
+        self.problems.append(master_data_finding(self.file, sheet, row, message))
 
     def text(self, v: object) -> str:
         return clean_id(v)
@@ -308,10 +313,26 @@ class _Collector:
         return True
 
 
-def load_master(path: Path | str) -> MasterData:
-    """Read and check master data from a stamdata or an issued budget-holder workbook."""
+def _loaded(master: MasterData | None, findings: list[Finding]) -> MasterData:
+    if master is None:
+        raise MasterDataError(findings)
+    return master
+
+
+def read_master(path: Path | str) -> tuple[MasterData | None, list[Finding]]:
+    """The loader: master data from a stamdata or an issued budget-holder workbook, and its findings.
+
+    The master data is None when a finding was made (a wrong master must never
+    validate bookings). A file that cannot be opened at all raises
+    :class:`UnusableInput`.
+    """
     path = Path(path)
-    return load_master_from_book(open_workbook(path), path.name)
+    return read_master_from_book(open_workbook(path), path.name)
+
+
+def load_master(path: Path | str) -> MasterData:
+    """:func:`read_master`, raising :class:`MasterDataError` (with the findings) when it has any."""
+    return _loaded(*read_master(path))
 
 
 def load_master_from_book(book, file: str) -> MasterData:
@@ -320,6 +341,11 @@ def load_master_from_book(book, file: str) -> MasterData:
     Lets a caller that has read the bookings of an issued workbook take its
     embedded master data without opening the file a second time.
     """
+    return _loaded(*read_master_from_book(book, file))
+
+
+def read_master_from_book(book, file: str) -> tuple[MasterData | None, list[Finding]]:
+    """:func:`read_master` on a workbook already open."""
     tables: dict[str, Table | None] = {}
     missing = []
     for sheet, (req, opt) in SHEETS.items():
@@ -332,15 +358,15 @@ def load_master_from_book(book, file: str) -> MasterData:
         try:
             tables[sheet] = read_sheet(book, file, name, req, opt)
         except UnusableInput as exc:
-            raise MasterDataError([Problem(file, sheet, None, str(exc))]) from None
+            return None, [master_data_finding(file, sheet, None, str(exc))]
     if missing:
-        raise MasterDataError([Problem(file, s, None, f"arket '{s}' mangler i stamdata.")
-                               for s in missing])
+        return None, [master_data_finding(file, s, None, f"arket '{s}' mangler i stamdata.")
+                      for s in missing]
     return master_from_tables(tables, file)
 
 
-def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData:
-    """Build and check :class:`MasterData` from the contract's sheets."""
+def master_from_tables(tables: dict[str, Table | None], file: str) -> tuple[MasterData | None, list[Finding]]:
+    """Build and check :class:`MasterData` from the contract's sheets: ``(master, findings)``."""
     c = _Collector(file)
 
     def recs(sheet):
@@ -511,12 +537,12 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> MasterData
         settings_kw["holder_scope"])
 
     if c.problems:
-        raise MasterDataError(c.problems)
+        return None, c.problems
     return MasterData(
         settings=Settings(**settings_kw), holders=tuple(holders), cost_centres=tuple(ccs),
         eans=tuple(eans), accounts=tuple(accounts), budget_lines=tuple(budgets),
         central_lines=tuple(centrals), projects=tuple(projects), savings=tuple(savings),
-        source=file, column_names=column_names, phasings=phasings, changes=changes)
+        source=file, column_names=column_names, phasings=phasings, changes=changes), []
 
 
 def column_names_from_book(book, file: str) -> tuple[ColumnName, ...]:
@@ -527,10 +553,10 @@ def column_names_from_book(book, file: str) -> tuple[ColumnName, ...]:
     try:
         table = read_sheet(book, file, name, colnames.COLUMNS)
     except UnusableInput as exc:
-        raise MasterDataError([Problem(file, colnames.SHEET, None, str(exc))]) from None
+        raise MasterDataError([master_data_finding(file, colnames.SHEET, None, str(exc))]) from None
     names, problems = colnames.check_rows(table.records())
     if problems:
-        raise MasterDataError([Problem(file, colnames.SHEET, row, m) for row, m in problems])
+        raise MasterDataError([master_data_finding(file, colnames.SHEET, row, m) for row, m in problems])
     return names
 
 
@@ -538,7 +564,14 @@ def master_from_rows(sheets: dict[str, list[list]], file: str = "stamdata") -> M
     """Build and check master data from 2-D lists (header row first), one per sheet.
 
     Used by tests and by worksheet functions that receive master data ranges.
+    Raises :class:`MasterDataError` with the findings of :func:`read_master_rows`.
     """
+    return _loaded(*read_master_rows(sheets, file))
+
+
+def read_master_rows(sheets: dict[str, list[list]],
+                     file: str = "stamdata") -> tuple[MasterData | None, list[Finding]]:
+    """The loader of :func:`master_from_rows`: ``(master or None, findings)``."""
     from .reading import build_table
 
     tables: dict[str, Table | None] = {}
@@ -553,8 +586,8 @@ def master_from_rows(sheets: dict[str, list[list]], file: str = "stamdata") -> M
         try:
             tables[sheet] = build_table(file, sheet, [list(r) for r in data], 1, req, opt)
         except UnusableInput as exc:
-            raise MasterDataError([Problem(file, sheet, None, str(exc))]) from None
+            return None, [master_data_finding(file, sheet, None, str(exc))]
     if missing:
-        raise MasterDataError([Problem(file, s, None, f"arket '{s}' mangler i stamdata.")
-                               for s in missing])
+        return None, [master_data_finding(file, s, None, f"arket '{s}' mangler i stamdata.")
+                      for s in missing]
     return master_from_tables(tables, file)

@@ -349,16 +349,6 @@ def _parse_dates(obj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, ~np.isnat(out)
 
 
-from .presentation import format_kr  # noqa: E402,F401 - the one kr. formatter, re-exported
-
-
-def ore_to_kr_str(ore: int) -> str:
-    """Øre as a decimal string in kr. with two decimals: ``1000001`` -> ``"10000.01"``."""
-    sign = "-" if ore < 0 else ""
-    q, r = divmod(abs(int(ore)), 100)
-    return f"{sign}{q}.{r:02d}"
-
-
 def format_date(day: np.datetime64 | dt.date | None) -> str:
     """A date in Danish notation, ``01-03-2026``; empty for a missing date."""
     if day is None:

@@ -1,8 +1,10 @@
-"""The presentation edge: how numbers, counts and money read in Danish text.
+"""The presentation edge: how numbers, counts, money and severities read in Danish.
 
-One place decides number agreement ("1 fejl", "1 advarsel", "2 advarsler")
-and the kr. notation, so every command, sheet and message says it the same
-way. Light on purpose (no pandas): the CLI imports it at parse time.
+One place decides number agreement ("1 fejl", "1 advarsel", "2 advarsler"),
+the kr. notation (text, JSON decimal strings and cell values), thousands
+separators, and the Danish words for a finding's severity and a status, so
+every command, sheet and message says it the same way. Light on purpose (no
+pandas): the CLI imports it at parse time.
 """
 
 from __future__ import annotations
@@ -40,11 +42,16 @@ def noun(n: int, singular: str, plural_form: str | None = None) -> str:
     return singular if n == 1 else (plural_form or _PLURALS.get(singular, singular))
 
 
+def thousands(n: int) -> str:
+    """A whole number with Danish thousands separators: ``200000`` -> ``"200.000"``."""
+    return f"{n:,}".replace(",", ".")
+
+
 def format_kr(ore: int, unit: bool = True) -> str:
     """Øre in Danish notation: ``123456789`` -> ``"1.234.567,89 kr."``."""
     sign = "-" if ore < 0 else ""
     q, r = divmod(abs(int(ore)), 100)
-    text = f"{sign}{q:,}".replace(",", ".") + f",{r:02d}"
+    text = f"{sign}{thousands(q)},{r:02d}"
     return f"{text} kr." if unit else text
 
 
@@ -53,4 +60,62 @@ def kr(ore: int | None, unit: bool = True, missing: str = "") -> str:
     return missing if ore is None else format_kr(ore, unit)
 
 
-__all__ = ["format_kr", "kr", "noun", "plural"]
+def ore_to_kr_str(ore: int) -> str:
+    """Øre as a decimal string in kr. with two decimals (JSON): ``1000001`` -> ``"10000.01"``."""
+    sign = "-" if ore < 0 else ""
+    q, r = divmod(abs(int(ore)), 100)
+    return f"{sign}{q}.{r:02d}"
+
+
+def kr_cell(ore: int) -> int | float:
+    """Øre as a kr. cell value: a whole number when it is whole, else kr. with decimals."""
+    q, r = divmod(int(ore), 100)
+    return q if r == 0 else kr_float(ore)
+
+
+def kr_float(ore: int) -> float:
+    """Øre as kr. for a cell or an Excel answer, always a float: ``150`` -> ``1.5``.
+
+    Division of a whole number of øre by 100 is correctly rounded, so this is
+    the float nearest the decimal amount (what ``round(ore / 100, 2)`` gives).
+    """
+    return int(ore) / 100
+
+
+#: A finding's severity in Danish: (singular, plural), lower case.
+_SEVERITY_WORDS = {"error": ("fejl", "fejl"), "warning": ("advarsel", "advarsler")}
+
+
+def severity_word(severity: str, *, capital: bool = True, plural: bool = False) -> str:
+    """A severity in Danish: ``severity_word("warning")`` -> ``"Advarsel"``.
+
+    ``capital=False`` gives ``"advarsel"``, ``plural=True`` ``"Advarsler"``.
+    An unknown severity is shown as it is (lower-cased without ``capital``).
+    """
+    words = _SEVERITY_WORDS.get(severity)
+    if words is None:
+        return severity if capital else severity.lower()
+    word = words[1] if plural else words[0]
+    return word[:1].upper() + word[1:] if capital else word
+
+
+#: An invoice's status (the worst of its findings, or ``ok``) as the report shows it.
+_INVOICE_STATUS_WORDS = {"ok": "OK"}
+
+
+def invoice_status_word(status: str) -> str:
+    """An invoice's status in Danish: ``OK``, ``Advarsel`` or ``Fejl``."""
+    return _INVOICE_STATUS_WORDS.get(status) or severity_word(status)
+
+
+#: A consolidation source's status as the sheet ``Filer`` shows it.
+_SOURCE_STATUS_WORDS = {"ok": "læst", "skipped": "sprunget over", "unreadable": "kan ikke bruges"}
+
+
+def source_status_word(status: str) -> str:
+    """A file's status in a consolidation in Danish: ``læst``, ``sprunget over``, ``kan ikke bruges``."""
+    return _SOURCE_STATUS_WORDS.get(status, status)
+
+
+__all__ = ["format_kr", "invoice_status_word", "kr", "kr_cell", "kr_float", "noun",
+           "ore_to_kr_str", "plural", "severity_word", "source_status_word", "thousands"]

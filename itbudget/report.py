@@ -10,14 +10,9 @@ import json
 
 import numpy as np
 
-from .parsing import format_kr, ore_to_kr_str
-from .presentation import plural
+from .findings import records
+from .presentation import format_kr, ore_to_kr_str, plural
 from .validation import Validation
-
-
-def exit_code(result: Validation) -> int:
-    """0 when no errors were found, 1 when at least one was."""
-    return 1 if result.errors else 0
 
 
 def findings_records(findings, with_file: bool = False) -> list[dict]:
@@ -32,6 +27,23 @@ def findings_records(findings, with_file: bool = False) -> list[dict]:
         rec["row"] = int(rec["row"])
         out.append(rec)
     return out
+
+
+def finding_lines(findings, indent: str = "  ") -> list[str]:
+    """One line per finding, where it is first: ``eksport.csv, række 4: ITB003 Omkostningssted ...``."""
+    return [f"{indent}{f.where()}: {f.rule} {f.message}" for f in records(findings)]
+
+
+def import_text(result) -> str:
+    """What an import did (:class:`itbudget.operations.importing.ImportResult`), and its findings."""
+    out = [f"Indlæst {plural(result.added, 'bogføring')} fra {result.export.name} i {result.workbook.name}; "
+           f"{result.skipped} fandtes allerede og er sprunget over."]
+    out += finding_lines(result.findings)
+    if len(result.findings):
+        out.append(f"{len(result.findings)} rækker står på omkostningssteder, der ikke er "
+                   f"aftaleholder {result.holder or 'projektmappens'}s; kør 'itbudget validate "
+                   f"{result.workbook.name}' for alle regler.")
+    return "\n".join(out) + "\n"
 
 
 def lines_records(lines) -> list[dict]:

@@ -18,6 +18,7 @@ from .bookings import OPTIONAL_HEADERS, REQUIRED_HEADERS, bookings_frame
 from .errors import UnusableInput
 from .master import MasterData
 from .parsing import clean_id
+from .presentation import severity_word
 from .reading import HEADER_SCAN_ROWS, _locate_header, build_table
 from .rules import RULES
 from .validation import Validation, validate
@@ -25,7 +26,6 @@ from .validation import Validation, validate
 OK = "OK"
 STATUS_HEADER = "Status"
 MESSAGE_HEADER = "Besked"
-_SEVERITY_DA = {"error": "Fejl", "warning": "Advarsel"}
 _RULES = {r.code: r for r in RULES}
 
 
@@ -70,7 +70,7 @@ def row_statuses(result: Validation) -> list[str]:
         if not codes[i]:
             out.append(OK)
         else:
-            word = "Fejl" if worst[i] == 2 else "Advarsel"
+            word = severity_word("error" if worst[i] == 2 else "warning")
             out.append(f"{word}: {'; '.join(codes[i])}")
     return out
 
@@ -82,7 +82,7 @@ def row_messages(result: Validation) -> list[str]:
     for pos, rule, sev, msg in zip(fnd["position"].to_numpy(), fnd["rule"].to_numpy(),
                                    fnd["severity"].to_numpy(), fnd["message"].to_numpy()):
         if pos >= 0:
-            msgs[pos].append(f"{rule} ({_SEVERITY_DA.get(sev, sev).lower()}): {msg}")
+            msgs[pos].append(f"{rule} ({severity_word(sev, capital=False)}): {msg}")
     return [" | ".join(m) for m in msgs]
 
 

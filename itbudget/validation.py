@@ -1,8 +1,9 @@
 """The runner: every rule over the prepared ledger, findings as one long table.
 
-Findings have fixed columns (:data:`FINDING_COLUMNS`) and point back to the
-file, sheet and row of the booking; a clean run is an empty table with the same
-columns. A rule that crashes becomes a finding about the rule, not a dead run.
+Findings have fixed columns (:data:`FINDING_COLUMNS`, the fields of
+:class:`itbudget.findings.Finding`) and point back to the file, sheet and row
+of the booking; a clean run is an empty table with the same columns. A rule
+that crashes becomes a finding about the rule, not a dead run.
 Budget-line status is computed here too, from the same placed bookings.
 """
 
@@ -11,20 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .bookings import read_bookings
-from .errors import ItbudgetError, TemplateVersionError, UnusableInput
-from .followup import Estimate, add_followup, read_estimates, resolve_as_of
+from .errors import TemplateVersionError
+from .findings import COLUMNS, conform, empty_frame
+from .followup import Estimate, add_followup, resolve_as_of
 from .ledger import Ledger, central_line_key, line_key, prepare
-from .master import (READABLE_TEMPLATE_VERSIONS, MasterData, load_master, load_master_from_book,
-                     require_full_master)
+from .master import READABLE_TEMPLATE_VERSIONS, MasterData
 from .rules import RULES
 
-FINDING_COLUMNS = ["file", "sheet", "row", "voucher", "rule", "severity", "message", "position"]
+FINDING_COLUMNS = COLUMNS
 LINE_COLUMNS = ["holder", "cost_centre", "account", "central_line", "budget", "commitments",
                 "booked", "remaining", "uncovered"]
 
@@ -56,8 +55,7 @@ class Validation:
 
 
 def empty_findings() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object if c not in ("row", "position") else np.int64)
-                         for c in FINDING_COLUMNS})
+    return empty_frame()
 
 
 #: A severity column's values that lower a rule's severity to a warning (Kontoplan: Ved overskridelse).
@@ -100,7 +98,7 @@ def run_rules(ledger: Ledger, rules=None) -> pd.DataFrame:
         return empty_findings()
     out = pd.concat(parts, ignore_index=True)
     out = out.sort_values(["position", "rule"], kind="stable", ignore_index=True)
-    return out[FINDING_COLUMNS]
+    return conform(out)
 
 
 def line_status(ledger: Ledger) -> pd.DataFrame:
@@ -148,7 +146,7 @@ def validate(bookings: pd.DataFrame, master: MasterData, *, central_coverage: bo
     lines, estimate_findings = add_followup(ledger, line_status(ledger), day, estimates)
     findings = run_rules(ledger)
     if len(estimate_findings):
-        findings = pd.concat([findings, estimate_findings[FINDING_COLUMNS]], ignore_index=True)
+        findings = pd.concat([findings, conform(estimate_findings)], ignore_index=True)
     return Validation(ledger, findings, lines, blank_rows, file, day)
 
 
@@ -167,45 +165,3 @@ def check_template_version(master: MasterData, file: str) -> None:
             f"{file}: projektmappen er lavet med skabelonversion {version}, som denne udgave "
             f"af itbudget ikke kan læse (kan læse: {', '.join(map(str, sorted(READABLE_TEMPLATE_VERSIONS)))}). {hint}")
 
-
-def validate_file(path: Path | str, master_path: Path | str | None = None, *,
-                  as_of: dt.date | None = None) -> Validation:
-    """Validate one bookings file: an issued workbook, or a bare workbook/CSV plus master data.
-
-    An issued budget-holder workbook carries its holder's master data; then the
-    holder's own lines are checked and central lines are left to consolidation.
-    """
-    path = Path(path)
-    master = master_error = None
-    if master_path is not None:
-        # Read the master data first (while the bookings are still being parsed,
-        # when read ahead): its Kolonnenavne name the export's headers. A problem
-        # with the bookings file is still reported first.
-        try:
-            master = load_master(master_path)
-        except ItbudgetError as exc:
-            master_error = exc
-    source = read_bookings(path, master.column_names if master is not None else None)
-    if master_error is not None:
-        raise master_error
-    if master_path is not None:
-        master = require_full_master(master, Path(master_path).name,
-                                     "Angiv stamdata-projektmappen med --master.")
-        central = True
-        if source.is_issued_workbook:
-            embedded = load_master_from_book(source.book, path.name)
-            check_template_version(embedded, path.name)
-            if embedded.scope:
-                master = master.for_holder(embedded.scope)
-                central = False
-    elif source.is_issued_workbook:
-        master = load_master_from_book(source.book, path.name)
-        check_template_version(master, path.name)
-        central = not master.scope
-    else:
-        raise UnusableInput(
-            f"{path.name}: filen indeholder kun bogføringer, ingen stamdata. Angiv "
-            "stamdata med --master STAMDATA.xlsx.")
-    estimates = read_estimates(source.book, path.name) if source.is_issued_workbook else ()
-    return validate(source.frame, master, central_coverage=central, blank_rows=source.blank_rows,
-                    file=path.name, as_of=as_of, estimates=estimates)

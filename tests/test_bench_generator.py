@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import generate  # noqa: E402
 from itbudget.consolidation import consolidate_dir  # noqa: E402
 from itbudget.master import load_master, master_from_rows  # noqa: E402
-from itbudget.validation import validate_file  # noqa: E402
+from itbudget.operations import validate_file  # noqa: E402
 from workbook_templates.stamdata import write_master_workbook  # noqa: E402
 
 

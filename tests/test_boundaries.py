@@ -137,3 +137,79 @@ def test_the_core_uses_no_private_pandas_and_no_process_switches():
     # disk still holds, so the output's temporary can be removed (writing._release_writer).
     assert found == {"itbudget.parsing": sorted(allowed), "itbudget.rules.duplicates": sorted(allowed),
                      "itbudget.writing": ["gc"]}
+
+
+# --------------------------------------------------------------------------- the adapters' side
+
+ROOT = PACKAGE.parent
+#: The one door from the command line into the Office.js adapter: ``itbudget serve`` starts it.
+SERVE_ENTRY = {"addin.server", "addin.server.serve"}
+
+
+def _package_imports(package: str, *, module_level: bool = False) -> dict[str, set[str]]:
+    """Per module of ``package`` (a folder under the repository root), every module it imports."""
+    out = {}
+    for path in sorted((ROOT / package.replace(".", "/")).rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        out[module] = _imports(path, module, module_level=module_level)
+    return out
+
+
+def _top(name: str) -> str:
+    return name.split(".")[0]
+
+
+def test_commands_reach_workbooks_and_adapters_only_through_operations():
+    """A command parses, calls a use case and renders; it never draws a workbook itself.
+
+    The one exception is explicit: ``itbudget serve`` hands its settings to the
+    adapter's single entry point, :func:`addin.server.serve`, and nothing else of it.
+    """
+    found = {}
+    for module, names in _package_imports("itbudget.commands").items():
+        bad = sorted(n for n in names if _top(n) in {"workbook_templates", "udfs", "addin"}
+                     and not (module == "itbudget.commands.serve" and n in SERVE_ENTRY))
+        if bad:
+            found[module] = bad
+    assert found == {}
+    serve = _package_imports("itbudget.commands")["itbudget.commands.serve"]
+    assert {n for n in serve if _top(n) == "addin"} == SERVE_ENTRY
+
+
+def test_the_serve_command_loads_the_adapter_only_when_it_runs():
+    """Building the command line (every command registered) never imports the adapter or its server."""
+    code = ("import sys, itbudget.cli, itbudget.commands.serve\n"
+            "itbudget.cli.build_parser()\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('addin', 'udfs', 'uvicorn', 'fastapi')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_adapters_reach_workbook_builders_only_through_operations():
+    found = {}
+    for package in ("udfs", "addin"):
+        for module, names in _package_imports(package).items():
+            bad = sorted(n for n in names if _top(n) == "workbook_templates")
+            if bad:
+                found[module] = bad
+    assert found == {}
+
+
+def test_the_macros_share_nothing_with_the_worksheet_functions_but_the_core():
+    """``addin`` reaches ``udfs`` only where the server registers the functions (addin/server.py)."""
+    found = {m: sorted(n for n in names if _top(n) == "udfs")
+             for m, names in _package_imports("addin").items() if m != "addin.server"}
+    assert {m: v for m, v in found.items() if v} == {}
+
+
+def test_workbook_builders_call_no_use_case_and_no_adapter():
+    """``workbook_templates`` draws what it is given: it never reaches up into operations or adapters."""
+    found = {}
+    for module, names in _package_imports("workbook_templates").items():
+        bad = sorted(n for n in names if _top(n) in {"addin", "udfs"}
+                     or n.startswith(("itbudget.operations", "itbudget.commands", "itbudget.cli")))
+        if bad:
+            found[module] = bad
+    assert found == {}

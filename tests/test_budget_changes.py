@@ -29,7 +29,7 @@ def load(phasing=(), changes=(), **extra):
 def problems(**kw):
     with pytest.raises(MasterDataError) as info:
         load(**kw)
-    return [(p.sheet, p.row, p.message) for p in info.value.problems]
+    return [(p.sheet, p.row, p.message) for p in info.value.findings]
 
 
 def test_workbooks_without_the_sheets_stay_valid():

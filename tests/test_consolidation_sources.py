@@ -191,7 +191,7 @@ def test_invoices_in_the_folder_get_a_fakturaer_sheet(tmp_path, master_file, cap
 
 
 def test_consolidate_to_files_is_one_call_for_the_konsolider_script(tmp_path, master_file):
-    from workbook_templates.consolidation import consolidate_to_files
+    from itbudget.operations import consolidate_to_files
 
     d = tmp_path / "ind"
     d.mkdir()

@@ -17,8 +17,9 @@ import xlsxwriter
 from conftest import booking, frame_of
 from itbudget.consolidation import OK, Source, consolidate
 from itbudget.errors import UnusableInput
+from itbudget.operations import write_consumption_lists
 from workbook_templates.consolidation import (consumption_list_name, write_blank_consolidation,
-                                              write_consolidation, write_consumption_lists)
+                                              write_consolidation)
 
 SHEETS = ["Overblik", "Central fordeling", "Budgetlinjer", "Budgetopfølgning", "Fund", "Arbejdspladser",
           "Amtssystemer", "Besparelser", "Kilder", "Fakturaer"]

@@ -18,7 +18,7 @@ from itbudget.bookings import read_bookings
 from itbudget.column_names import BUILTIN_VARIANTS, FIELDS, header_key
 from itbudget.errors import MasterDataError, UnusableInput
 from itbudget.master import master_from_rows
-from itbudget.validation import validate_file
+from itbudget.operations import validate_file
 
 TITLES = [["Posteringsliste"], ["Periode: 01.01.2026 - 31.12.2026"], []]
 #: Headers an export might use, recognised by the built-in variants alone.
@@ -179,7 +179,7 @@ def test_kolonnenavne_problems_are_master_data_problems_with_sheet_and_row():
         master_from_rows(small_master_sheets(Kolonnenavne=[
             ["Felt", "Overskrift"], ["Dato", "Bogf.dag"], ["Datum", "X"], ["Konto", "Bogf. dag"],
             ["Tekst", "Beløb"], ["Tekst", ""]]))
-    shown = [(p.sheet, p.row) for p in err.value.problems]
+    shown = [(p.sheet, p.row) for p in err.value.findings]
     assert shown == [("Kolonnenavne", 3), ("Kolonnenavne", 4), ("Kolonnenavne", 5), ("Kolonnenavne", 6)]
     text = str(err.value)
     assert "Felt 'Datum' kendes ikke" in text

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import booking
 from followup_tools import TENS, d, master_with
-from itbudget.validation import validate_file
+from itbudget.operations import validate_file
 from libreoffice import fill_bookings, recalculate
 from workbook_templates.holder_workbook import BUDGET_HEADERS, issue_workbooks
 

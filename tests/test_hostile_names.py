@@ -63,7 +63,7 @@ def test_names_that_are_not_utf8_or_hold_control_characters(folder):
 
 
 def test_the_konsolider_script_path_gives_the_same_sources(folder):
-    from workbook_templates.consolidation import consolidate_to_files
+    from itbudget.operations import consolidate_to_files
 
     with open(os.path.join(os.fsencode(folder / "retur"), b"H99 \xff.xlsx"), "wb") as fh:
         fh.write(b"PK")

@@ -14,7 +14,7 @@ from test_exports import KOLONNENAVNE, OWN_HEADERS, export_rows, findings, write
 
 from itbudget.operations.importing import import_export
 from itbudget.master import master_from_rows
-from itbudget.validation import validate_file
+from itbudget.operations import validate_file
 from workbook_templates import holder_workbook
 from workbook_templates.holder_workbook import write_holder_workbook
 

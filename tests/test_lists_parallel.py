@@ -12,6 +12,7 @@ from itbudget.cli import main
 from itbudget.demo import build_demo, write_bookings_csv
 from itbudget.consolidation import consolidate_dir
 from itbudget.errors import UnusableInput
+from itbudget.operations import write_consumption_lists
 from conftest import workbook_parts
 from workbook_templates import consolidation as wc
 from workbook_templates import parallel
@@ -40,7 +41,7 @@ def no_leftovers(folder: Path) -> None:
 @pytest.mark.skipif(not FORK, reason="lists are written by workers only where processes fork")
 def test_lists_from_workers_equal_lists_written_in_process(tmp_path, demo_run, monkeypatch, pool_calls):
     _, _, _, c = demo_run
-    serial = wc.write_consumption_lists(c, tmp_path / "serial", workers=1)
+    serial = write_consumption_lists(c, tmp_path / "serial", workers=1)
     book = tmp_path / "konsolidering.xlsx"
     written_meanwhile = []
 
@@ -48,7 +49,7 @@ def test_lists_from_workers_equal_lists_written_in_process(tmp_path, demo_run, m
         wc.write_consolidation(c, book)
         written_meanwhile.append(len(pool_calls))  # still inside the pool's call
 
-    par = wc.write_consumption_lists(c, tmp_path / "par", workers=2, meanwhile=meanwhile)
+    par = write_consumption_lists(c, tmp_path / "par", workers=2, meanwhile=meanwhile)
     assert pool_calls and pool_calls[0] is not None, "the lists were not written by worker processes"
     assert written_meanwhile == [0]
     assert [p.name for p in par] == [p.name for p in serial] and len(par) == len(c.master.holders)
@@ -63,7 +64,7 @@ def test_lists_stay_in_process_where_workers_would_spawn(tmp_path, demo_run, mon
     _, _, _, c = demo_run
     monkeypatch.setattr(parallel, "pool_context", lambda: multiprocessing.get_context("spawn"))
     order = []
-    paths = wc.write_consumption_lists(c, tmp_path / "ud", workers=2, meanwhile=lambda: order.append("book"))
+    paths = write_consumption_lists(c, tmp_path / "ud", workers=2, meanwhile=lambda: order.append("book"))
     assert pool_calls == [] and order == ["book"] and len(paths) == len(c.master.holders)
 
 
@@ -75,7 +76,7 @@ def test_a_list_that_cannot_be_written_stops_with_a_danish_message(tmp_path, dem
     blocked = out / wc.consumption_list_name(holder.id, holder.name)
     blocked.mkdir(parents=True)  # a folder where the list should go: the rename fails
     with pytest.raises(UnusableInput) as err:
-        wc.write_consumption_lists(c, out, workers=workers)
+        write_consumption_lists(c, out, workers=workers)
     assert str(err.value).startswith(f"{blocked}: forbrugslisten til aftaleholder {holder.id} "
                                      "kunne ikke skrives (der ligger en mappe med det navn)")
     assert blocked.is_dir() and not any(blocked.iterdir())

@@ -13,7 +13,7 @@ from itbudget.master import load_master, master_from_rows
 def problems(**overrides):
     with pytest.raises(MasterDataError) as info:
         master_from_rows(small_master_sheets(**overrides))
-    return info.value.problems
+    return info.value.findings
 
 
 def one(**overrides):
@@ -93,7 +93,7 @@ def test_missing_sheet(missing):
     del sheets[missing]
     with pytest.raises(MasterDataError) as info:
         master_from_rows(sheets)
-    assert [(p.sheet, p.message) for p in info.value.problems] == [
+    assert [(p.sheet, p.message) for p in info.value.findings] == [
         (missing, f"arket '{missing}' mangler i stamdata.")]
 
 
@@ -170,7 +170,7 @@ def test_workbook_rows_are_excel_rows(tmp_path):
     path = write_workbook(tmp_path / "stamdata.xlsx", sheets)
     with pytest.raises(MasterDataError) as info:
         load_master(path)
-    (p,) = info.value.problems
+    (p,) = info.value.findings
     assert (p.file, p.sheet, p.row) == ("stamdata.xlsx", "Omkostningssteder", 5)
     assert str(p).startswith("stamdata.xlsx, ark 'Omkostningssteder', række 5: ")
 

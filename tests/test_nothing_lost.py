@@ -30,7 +30,7 @@ from corpus import HEADER, good_master
 from itbudget.bookings import BOOKING_HEADERS
 from itbudget.master import load_master
 from itbudget.report import validation_dict
-from itbudget.validation import validate_file
+from itbudget.operations import validate_file
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))

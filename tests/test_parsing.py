@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from itbudget.parsing import (MAX_AMOUNT_ORE, clean_ids, format_date, format_kr, ore_to_kr_str,
-                              parse_amount, parse_amounts, parse_date, parse_dates)
+from itbudget.parsing import (MAX_AMOUNT_ORE, clean_ids, format_date, parse_amount, parse_amounts,
+                              parse_date, parse_dates)
+from itbudget.presentation import format_kr, ore_to_kr_str
 
 
 @pytest.mark.parametrize("text, ore", [

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from itbudget.master import master_from_rows
-from itbudget.parsing import format_kr
+from itbudget.presentation import format_kr
 from itbudget.validation import validate
 
 MASTER = master_from_rows(small_master_sheets(Budget=[

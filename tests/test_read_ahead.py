@@ -19,7 +19,7 @@ from conftest import booking, small_master_sheets, write_workbook
 from itbudget.errors import UnusableInput
 from itbudget.runtime import bulk_reading, read_ahead
 from itbudget.report import validation_dict
-from itbudget.validation import validate_file
+from itbudget.operations import validate_file
 
 
 def _bookings(tmp_path):

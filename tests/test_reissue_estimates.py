@@ -8,7 +8,7 @@ from conftest import booking, small_master_sheets
 
 from itbudget.errors import UnusableInput
 from itbudget.master import master_from_rows
-from itbudget.validation import validate_file
+from itbudget.operations import validate_file
 from libreoffice import fill_bookings
 from workbook_templates.holder_workbook import BUDGET_HEADERS, issue_workbooks
 

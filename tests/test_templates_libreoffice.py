@@ -12,7 +12,7 @@ import pytest
 
 from conftest import small_master_sheets
 from itbudget.master import master_from_rows
-from itbudget.validation import validate_file
+from itbudget.operations import validate_file
 from libreoffice import fill_bookings, recalculate, render_png
 from test_issue_roundtrip import ROWS
 from workbook_templates.holder_workbook import BUDGET_HEADERS, issue_workbooks

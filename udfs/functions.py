@@ -23,6 +23,7 @@ from itbudget import access
 from itbudget.errors import AccessDenied, ItbudgetError
 from itbudget.operations import validate_as
 from itbudget.parsing import clean_id, is_ean, parse_amount
+from itbudget.presentation import kr_float
 from itbudget.statuses import header_index, is_covered, line_remaining, status_column
 
 from .cells import bookings_rows, cell
@@ -64,11 +65,6 @@ def _validate(bookings, stamdata):
     return rows, validate_as(access.current(), rows, full), full
 
 
-def _kr(ore: int) -> float:
-    # Kr. with two decimals only at the edge; round() removes float noise.
-    return round(ore / 100, 2)
-
-
 @func(name="VALIDER", category=CATEGORY)
 @arg("bogfoeringer", "raw", doc=_DOC_BOOKINGS)
 @arg("*stamdata", ndim=2, doc=_DOC_MASTER)
@@ -95,7 +91,7 @@ def itb_rest(omkostningssted, konto, bogfoeringer, *stamdata):
     _, result, full = _validate(bogfoeringer, stamdata)
     access.check_cost_centres([omkostningssted], full, access.current())
     _, remaining = line_remaining(result, omkostningssted, konto)
-    return _kr(remaining)
+    return kr_float(remaining)
 
 
 @func(name="DAEKKET", category=CATEGORY)
@@ -155,7 +151,7 @@ def itb_pris_pr_arbejdsplads(aftaleholder, bogfoeringer, *stamdata):
     per = row["per_workstation"].iat[0]
     if per is None:
         raise XlwingsError(f"Aftaleholder {holder} har ingen arbejdspladser i stamdata.")
-    return _kr(int(per))
+    return kr_float(int(per))
 
 
 FUNCTIONS = [itb_valider, itb_rest, itb_daekket, itb_ean_gyldig, itb_ean_aftaleholder,

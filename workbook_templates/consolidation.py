@@ -31,7 +31,8 @@ from itbudget.allocation import id_order_key, round_div
 from itbudget.errors import UnusableInput, os_reason
 from itbudget.consolidation_text import OVERRUN_NOTE
 from itbudget.invoices.render import SHEET_HEADERS, invoice_sheet_rows
-from itbudget.presentation import plural
+from itbudget.master import MasterData
+from itbudget.presentation import kr_float, plural, severity_word, source_status_word
 from itbudget.writing import atomic_path
 
 from . import followup, parallel
@@ -44,8 +45,6 @@ BLUE = "#1F4E78"
 
 _OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
             "default_date_format": DATE}
-_SEVERITY_DA = {"error": "Fejl", "warning": "Advarsel"}
-_STATUS_DA = {"ok": "læst", "skipped": "sprunget over", "unreadable": "kan ikke bruges"}
 _MONTHS_DA = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 # Column kinds: "s" text, "kr" amount in øre, "n" whole number, "d" date, "p" share 0..1.
@@ -88,7 +87,7 @@ class _Book:
         elif kind in ("s", "w"):
             ws.write_string(r, c, str(value), fmt)
         elif kind == "kr":
-            ws.write_number(r, c, int(value) / 100, fmt)
+            ws.write_number(r, c, kr_float(value), fmt)
         elif kind == "d":
             if isinstance(value, np.datetime64):
                 if np.isnat(value):
@@ -133,7 +132,7 @@ class _Book:
                 elif isinstance(value, str):
                     ws.write_string(last + 1, j, value, self.total["s"])
                 else:
-                    ws.write_number(last + 1, j, int(value) / 100 if kind == "kr" else value, fmt)
+                    ws.write_number(last + 1, j, kr_float(value) if kind == "kr" else value, fmt)
             return last + 2
         return last + 1
 
@@ -198,14 +197,14 @@ def _findings_rows(c) -> list[tuple]:
     f = c.findings
     names = _holder_names(c)
     return [(r.file, r.sheet, int(r.row), r.voucher, r.holder, names.get(r.holder, ""), r.contact,
-             r.amount, r.rule, _SEVERITY_DA.get(r.severity, r.severity), r.message)
+             r.amount, r.rule, severity_word(r.severity), r.message)
             for r in f.itertuples(index=False)]
 
 
 def _source_rows(c) -> list[tuple]:
     if c is None:
         return []
-    return [(s.file, _STATUS_DA.get(s.status, s.status), s.kind, s.holder,
+    return [(s.file, source_status_word(s.status), s.kind, s.holder,
              s.template_version, s.rows, s.message) for s in c.sources]
 
 
@@ -283,7 +282,7 @@ def _overview(b: _Book, c, charts: bool) -> None:
         ws.write_string(r, 0, label, b.label)
         if value is not None:
             if kind == "kr":
-                ws.write_number(r, 1, value / 100, b.kr_unit)
+                ws.write_number(r, 1, kr_float(value), b.kr_unit)
             else:
                 ws.write_number(r, 1, value, b.whole_bold)
         r += 1
@@ -297,7 +296,7 @@ def _overview(b: _Book, c, charts: bool) -> None:
     for label, kind, value in saving:
         ws.write_string(r, 0, label, b.label)
         if value is not None:
-            ws.write_number(r, 1, value / 100, b.kr_unit)
+            ws.write_number(r, 1, kr_float(value), b.kr_unit)
         r += 1
     r += 1
     ws.write_string(r, 0, "Budget og forbrug pr. kategori", b.section)
@@ -558,22 +557,7 @@ def consumption_list_name(holder_id: str, name: str) -> str:
     return f"{text} forbrugsliste.xlsx"
 
 
-def consumption_bookings(consolidation, holder_id: str) -> pd.DataFrame:
-    """One holder's placeable bookings on centrally financed accounts, by date then source order.
-
-    Only rows whose cost centre belongs to ``holder_id`` are returned; this is
-    the whole of what a consumption list may show.
-    """
-    f = consolidation.ledger
-    mask = (f["placeable"].to_numpy() & (f["holder"] == holder_id).to_numpy()
-            & (f["financing"] == "central").to_numpy())
-    sub = f.loc[mask]
-    return sub.sort_values(["date", "file", "row"], kind="stable")
-
-
-def _write_list(path: Path, consolidation, holder) -> None:
-    m = consolidation.master
-    rows = consumption_bookings(consolidation, holder.id)
+def _write_list(path: Path, m: MasterData, holder, rows: pd.DataFrame) -> None:
     acc = m.account_by_id
     b = _Book(path)
     b.wb.set_properties({"title": f"Forbrugsliste {holder.id} {holder.name}", "author": "itbudget"})
@@ -611,12 +595,12 @@ def _write_list(path: Path, consolidation, holder) -> None:
 LISTS_PARALLEL_MIN = {"fork": 4}
 
 
-def _list_job(consolidation, job: tuple[str, Path]) -> None:
+def _list_job(shared: tuple[MasterData, Callable[[str], pd.DataFrame]], job: tuple[str, Path]) -> None:
     """One holder's list, written atomically; a file-system failure as a Danish message."""
-    holder_id, path = job
+    (master, bookings_of), (holder_id, path) = shared, job
     try:
         with atomic_path(path) as tmp:
-            _write_list(tmp, consolidation, consolidation.master.holder_by_id[holder_id])
+            _write_list(tmp, master, master.holder_by_id[holder_id], bookings_of(holder_id))
     except OSError as exc:
         raise UnusableInput(f"{path}: forbrugslisten til aftaleholder {holder_id} kunne ikke "
                             f"skrives ({os_reason(exc)}).") from exc
@@ -627,10 +611,13 @@ def _list_crashed(job: tuple[str, Path], exc: BaseException) -> str:
             f"skriveprocessen stoppede uventet ({type(exc).__name__}).")
 
 
-def write_consumption_lists(consolidation, listdir: Path | str, *, workers: int | None = None,
+def write_consumption_lists(master: MasterData, bookings_of: Callable[[str], pd.DataFrame],
+                            listdir: Path | str, *, workers: int | None = None,
                             meanwhile: Callable[[], None] | None = None) -> list[Path]:
-    """One consumption list per holder in ``listdir``; each written atomically. Returns the paths.
+    """One consumption list per holder of ``master`` in ``listdir``; each written atomically. Returns the paths.
 
+    ``bookings_of(holder_id)`` gives the rows a holder's list shows, in the
+    order shown (the use case decides which: :mod:`itbudget.operations.consolidating`).
     A holder with no central bookings still gets a list (saying so with an
     empty table), so finance can send every holder its list. Lists are written
     by worker processes where they fork (``workers``, default: every core);
@@ -641,38 +628,6 @@ def write_consumption_lists(consolidation, listdir: Path | str, *, workers: int 
     listdir = Path(listdir)
     listdir.mkdir(parents=True, exist_ok=True)
     jobs = [(h.id, listdir / consumption_list_name(h.id, h.name))
-            for h in sorted(consolidation.master.holders, key=lambda h: id_order_key(h.id))]
-    return parallel.write_all(_list_job, consolidation, jobs, workers=workers,
+            for h in sorted(master.holders, key=lambda h: id_order_key(h.id))]
+    return parallel.write_all(_list_job, (master, bookings_of), jobs, workers=workers,
                               min_jobs=LISTS_PARALLEL_MIN, crashed=_list_crashed, meanwhile=meanwhile)
-
-
-def write_outputs(consolidation, output: Path | str | None = None, lists: Path | str | None = None, *,
-                  workers: int | None = None) -> list[Path]:
-    """The consolidation workbook and/or the consumption lists; returns the lists' paths.
-
-    With both, the workbook is written in this process while worker processes
-    write the lists.
-    """
-    book = (lambda: write_consolidation(consolidation, output)) if output else None
-    if lists:
-        return write_consumption_lists(consolidation, lists, workers=workers, meanwhile=book)
-    if book is not None:
-        book()
-    return []
-
-
-def consolidate_to_files(directory: Path | str, master_path: Path | str, output: Path | str, *,
-                         lists: Path | str | None = None, workers: int | None = None):
-    """Consolidate a folder and write the workbook (and the consumption lists, if asked).
-
-    The whole of finance's run in one call, for the ``Konsolider`` script:
-    returns the :class:`~itbudget.consolidation.Consolidation`; raises
-    :class:`~itbudget.errors.ItbudgetError` (Danish message) only for unusable
-    master data or a missing folder.
-    """
-    from itbudget.consolidation import consolidate_dir
-
-    exclude = (Path(output),) + ((Path(lists),) if lists else ())
-    result = consolidate_dir(directory, master_path, workers=workers, exclude=exclude)
-    write_outputs(result, output, lists, workers=workers)
-    return result

@@ -23,6 +23,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from itbudget.budget_changes import CHANGES_SHEET, MONTH_NAMES, PHASING_SHEET
 from itbudget.followup import ESTIMATE_HEADER
 from itbudget.master import MasterData
+from itbudget.presentation import kr_float
 
 from . import styles
 
@@ -97,7 +98,7 @@ def month_chart(ws, master: MasterData, label_col: int, first_row: int, booked_f
         r = first_row + m
         ws.cell(row=r, column=lc, value=MONTH_NAMES[m - 1].capitalize())
         ws.cell(row=r, column=lc + 1, value=booked_formula(m)).number_format = styles.KR
-        ws.cell(row=r, column=lc + 2, value=phased[m - 1] / 100).number_format = styles.KR
+        ws.cell(row=r, column=lc + 2, value=kr_float(phased[m - 1])).number_format = styles.KR
     chart = LineChart()
     chart.title = title
     chart.y_axis.title = "kr."

@@ -26,11 +26,12 @@ from itbudget.bookings import BOOKING_HEADERS, BOOKINGS_SHEET
 from itbudget.budget_changes import CHANGES_SHEET, PHASING_SHEET
 from itbudget.errors import UnusableInput, os_reason
 from itbudget.master import TEMPLATE_VERSION, Holder, MasterData
+from itbudget.presentation import kr_cell, thousands
 from itbudget.writing import atomic_path, keep_copy, kept_name
 
 from . import followup, parallel, reissue, styles
 from .macro_workbook import macro_file_name, make_macro_enabled
-from .stamdata import MASTER_COLUMNS, contract_sheet, guide_sheet, kr_value, master_to_rows
+from .stamdata import MASTER_COLUMNS, contract_sheet, guide_sheet, master_to_rows
 
 #: Rows of bookings the table, drop-downs and checks are laid out for (below the header).
 BOOKING_ROWS = 20_000
@@ -149,7 +150,7 @@ def _budget_sheet(wb: Workbook, master: MasterData, title: str) -> None:
     given = ((1, styles.TEXT), (2, None), (3, styles.TEXT), (4, None), (5, styles.KR), (6, styles.KR))
     for r, b in enumerate(master.budget_lines, start=2):
         values = (b.cost_centre, cc_name.get(b.cost_centre, ""), b.account, acc_name.get(b.account, ""),
-                  kr_value(b.budget), kr_value(b.commitments))
+                  kr_cell(b.budget), kr_cell(b.commitments))
         for (col, fmt), value in zip(given, values):
             cell = ws.cell(row=r, column=col)
             styles.set_text(cell, value)
@@ -220,7 +221,7 @@ def _budget_sheet(wb: Workbook, master: MasterData, title: str) -> None:
 def _guide(wb: Workbook, title: str, column_names: bool = False) -> None:
     guide_sheet(wb, title, [
         "Skriv eller indsæt bogføringerne i arket 'Bogføringer' fra række 2 og nedefter "
-        f"(plads til mindst {BOOKING_ROWS:,} rækker). Overskrifterne i række 1 må ikke ændres.".replace(",", "."),
+        f"(plads til mindst {thousands(BOOKING_ROWS)} rækker). Overskrifterne i række 1 må ikke ændres.",
         "Arket 'Budget' regner selv Bogført og Rest ud for hver budgetlinje; rødt = overskredet, "
         "gult = under 10 % tilbage.",
         "Med IT-tilføjelsesprogrammet viser kolonnen Status hver linjes resultat, og knappen "

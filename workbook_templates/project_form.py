@@ -8,8 +8,9 @@ and the three approvals are recorded by Økonomistaben in the master data
 (sheet Projektskemaer), never taken from the form. Sheet protection in Excel
 has no secret an applicant could not remove, so a self-filled approval
 section must not count: :func:`read_project_form` ignores it. :func:`read_project_form` reads a filled form by those names (or by
-its labels, if a program dropped the names); :func:`merge_forms` decides what
-each form adds to the master data's Projektskemaer sheet, and what conflicts.
+its labels, if a program dropped the names); :func:`write_updated_master` writes a copy
+of the master data with the projects it is given (what each form adds, and what
+conflicts, is decided in :mod:`itbudget.operations.project_forms`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
-from itbudget.errors import UnusableInput
-from itbudget.master import MasterData, ProjectForm, load_master
-from itbudget.parsing import clean_id, format_date, format_kr, parse_amount
+from itbudget.errors import UnusableInput, finding_of
+from itbudget.findings import PROJECT_FORM, Finding
+from itbudget.master import ProjectForm, load_master
+from itbudget.parsing import clean_id, parse_amount
 from itbudget.reading import check_file, norm_header
 from itbudget.writing import atomic_path
 
@@ -169,18 +171,33 @@ def _cells_by_label(ws) -> dict[str, object]:
 
 
 def read_project_form(path: Path | str) -> FilledForm:
-    """Read a filled project form; raise :class:`UnusableInput` (Danish) if it cannot be used."""
+    """Read a filled project form; raise :class:`UnusableInput` (Danish, with the finding) if it cannot be used."""
+    form, findings = load_project_form(path)
+    if form is None:
+        raise UnusableInput(str(findings[0]), findings=findings)
+    return form
+
+
+def load_project_form(path: Path | str) -> tuple[FilledForm | None, list[Finding]]:
+    """The loader: a filled project form, or None and the finding that says why it cannot be used."""
     path = Path(path)
-    check_file(path)
+
+    def unusable(message: str, sheet: str = "") -> tuple[None, list[Finding]]:
+        return None, [Finding(file=path.name, sheet=sheet, rule=PROJECT_FORM, message=message)]
+
+    try:
+        check_file(path)
+    except UnusableInput as exc:
+        return None, [finding_of(exc, path.name, PROJECT_FORM)]
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise UnusableInput(f"{path.name}: projektskemaet kan ikke åbnes ({type(exc).__name__}).") from None
+        return unusable(f"projektskemaet kan ikke åbnes ({type(exc).__name__}).")
     values = _cells_by_name(wb)
     if "Projektnr" not in values:
         ws = next((wb[s] for s in wb.sheetnames if norm_header(s) == norm_header(SHEET)), None)
         if ws is None:
-            raise UnusableInput(f"{path.name}: er ikke et projektskema (arket '{SHEET}' mangler).")
+            return unusable(f"er ikke et projektskema (arket '{SHEET}' mangler).")
         values = _cells_by_label(ws)
     problems = []
     pid, holder = clean_id(values.get("Projektnr")), clean_id(values.get("Aftaleholder"))
@@ -202,7 +219,7 @@ def read_project_form(path: Path | str) -> FilledForm:
     if applied is None and not any("beløb" in p for p in problems):
         problems.append("Ansøgt beløb mangler")
     if problems:
-        raise UnusableInput(f"{path.name}, ark '{SHEET}': " + "; ".join(problems) + ".")
+        return unusable("; ".join(problems) + ".", SHEET)
     approver_cells = ["Godkendt_beloeb"] + [f"{prefix}_{k}" for _, prefix, _ in APPROVERS
                                             for k in ("dato", "navn")]
     ignored = any(clean_id(values.get(n)) != "" for n in approver_cells)
@@ -210,93 +227,18 @@ def read_project_form(path: Path | str) -> FilledForm:
     project = ProjectForm(id=pid, title=clean_id(values.get("Titel")), holder=holder,
                           approved_amount=applied)
     return FilledForm(path.name, project, clean_id(values.get("Beskrivelse")), applied,
-                      ignored_approvals=ignored)
+                      ignored_approvals=ignored), []
 
 
-# --------------------------------------------------------------------------- merging
-
-_APPROVAL_FIELDS = [("approved_it", "Godkendt IT"), ("approved_epo", "Godkendt EPO"),
-                    ("approved_finance", "Godkendt Økonomi")]
-
-
-@dataclass
-class MergePlan:
-    """What the filled forms do to the Projektskemaer sheet."""
-
-    added: list[FilledForm] = field(default_factory=list)
-    updated: list[tuple[FilledForm, ProjectForm, list[str]]] = field(default_factory=list)
-    unchanged: list[FilledForm] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-
-    @property
-    def changes(self) -> list[ProjectForm]:
-        return [f.project for f in self.added] + [p for _, p, _ in self.updated]
-
-
-def _show(value) -> str:
-    if value is None or value == "":
-        return "(tom)"
-    if isinstance(value, dt.date):
-        return format_date(value)
-    if isinstance(value, int):
-        return format_kr(value)
-    return str(value)
-
-
-def merge_forms(master: MasterData, forms: list[FilledForm]) -> MergePlan:
-    """Compare forms with the master data and with each other; conflicts are never applied.
-
-    A form fills in what the master lacks (a new project, a missing approval
-    date, a title). Same Projektnr with a different holder, amount or approval
-    date, in the master or in another form, is a conflict for a person to settle.
-    """
-    plan = MergePlan()
-    by_id: dict[str, list[FilledForm]] = {}
-    for f in forms:
-        by_id.setdefault(f.project.id, []).append(f)
-    existing = master.project_by_id
-    for pid, group in by_id.items():
-        first = group[0]
-        others = [f for f in group[1:] if f.key() != first.key()]
-        if others:
-            files = ", ".join(f.file for f in group)
-            plan.conflicts.append(f"Projekt {pid}: projektskemaerne {files} er uenige om aftaleholder, "
-                                  "beløb eller godkendelser; ingen af dem er indlæst.")
-            continue
-        new = first.project
-        if new.holder not in master.holder_by_id:
-            plan.conflicts.append(f"Projekt {pid} ({first.file}): aftaleholder '{new.holder}' findes ikke "
-                                  "i stamdata; ikke indlæst.")
-            continue
-        old = existing.get(pid)
-        if old is None:
-            plan.added.append(first)
-            continue
-        clashes, changes, update = [], [], {}
-        if old.holder != new.holder:
-            clashes.append(f"aftaleholder {old.holder} i stamdata, {new.holder} i skemaet")
-        if old.approved_amount != new.approved_amount:
-            clashes.append(f"godkendt beløb {format_kr(old.approved_amount)} i stamdata, "
-                           f"{format_kr(new.approved_amount)} i skemaet")
-        for attr, label in _APPROVAL_FIELDS:
-            a, b = getattr(old, attr), getattr(new, attr)
-            if b is None or a == b:
-                continue
-            if a is None:
-                update[attr] = b
-                changes.append(f"{label} {_show(b)}")
-            else:
-                clashes.append(f"{label} {_show(a)} i stamdata, {_show(b)} i skemaet")
-        if new.title and new.title != old.title:
-            update["title"] = new.title
-            changes.append(f"Titel '{new.title}'")
-        if clashes:
-            plan.conflicts.append(f"Projekt {pid} ({first.file}): " + "; ".join(clashes) + "; ikke opdateret.")
-        elif update:
-            plan.updated.append((first, old.model_copy(update=update), changes))
-        else:
-            plan.unchanged.append(first)
-    return plan
+def load_project_forms(paths: list[Path]) -> tuple[list[FilledForm], list[Finding]]:
+    """Every readable form of ``paths``, and a finding for each one that cannot be used."""
+    forms, findings = [], []
+    for path in paths:
+        form, problems = load_project_form(path)
+        if form is not None:
+            forms.append(form)
+        findings += problems
+    return forms, findings
 
 
 # --------------------------------------------------------------------------- writing back

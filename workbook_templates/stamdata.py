@@ -23,6 +23,7 @@ from itbudget import column_names as colnames
 from itbudget.budget_changes import (CHANGE_TYPES, CHANGES_SHEET, FOLLOWUP_COLUMNS, MONTHS, PHASING_SHEET,
                                      change_rows, phasing_rows)
 from itbudget.master import MasterData, ProjectForm, master_from_rows
+from itbudget.presentation import kr_cell
 from itbudget.writing import atomic_path
 
 from . import styles
@@ -79,19 +80,13 @@ _YES_NO = ["ja", "nej"]
 _LAST_ROW = 1048576
 
 
-def kr_value(ore: int) -> int | float:
-    """Øre as a kr. cell value: a whole number when possible, else two decimals."""
-    q, r = divmod(int(ore), 100)
-    return q if r == 0 else int(ore) / 100
-
-
 def _yes_no(flag: bool) -> str:
     return "ja" if flag else "nej"
 
 
 def project_row(p: ProjectForm) -> list:
     """One Projektskemaer row, in the contract's column order."""
-    return [p.id, p.title, p.holder, kr_value(p.approved_amount), p.approved_it,
+    return [p.id, p.title, p.holder, kr_cell(p.approved_amount), p.approved_it,
             p.approved_epo, p.approved_finance]
 
 
@@ -99,7 +94,7 @@ def master_to_rows(master: MasterData) -> dict[str, list[list]]:
     """The contract's sheets (header row first) holding exactly ``master``."""
     s = master.settings
     settings = [["Kommune", s.municipality], ["Budgetår", s.budget_year],
-                ["Sparemål", kr_value(s.savings_target)]]
+                ["Sparemål", kr_cell(s.savings_target)]]
     if s.template_version is not None:
         settings.append(["Skabelonversion", s.template_version])
     if s.master_date:
@@ -114,18 +109,18 @@ def master_to_rows(master: MasterData) -> dict[str, list[list]]:
         "EAN": [[e.ean, e.holder] for e in master.eans],
         "Kontoplan": [[a.id, a.name, a.category, a.financing, a.central_line,
                        _yes_no(a.requires_project), a.on_overrun, a.contact,
-                       "" if a.block_grant is None else kr_value(a.block_grant)]
+                       "" if a.block_grant is None else kr_cell(a.block_grant)]
                       for a in master.accounts],
-        "Budget": [[b.cost_centre, b.account, kr_value(b.budget), kr_value(b.commitments)]
+        "Budget": [[b.cost_centre, b.account, kr_cell(b.budget), kr_cell(b.commitments)]
                    for b in master.budget_lines],
-        "Centrale budgetter": [[c.id, c.name, kr_value(c.budget), kr_value(c.commitments),
+        "Centrale budgetter": [[c.id, c.name, kr_cell(c.budget), kr_cell(c.commitments),
                                 _yes_no(c.per_workstation), _yes_no(c.municipality_wide)]
                                for c in master.central_lines],
         "Projektskemaer": [project_row(p) for p in master.projects],
-        "Besparelser": [[x.measure, x.account, x.cost_centre, kr_value(x.amount)]
+        "Besparelser": [[x.measure, x.account, x.cost_centre, kr_cell(x.amount)]
                         for x in master.savings],
         PHASING_SHEET: phasing_rows(master.phasings),
-        CHANGES_SHEET: change_rows(master.changes, kr_value),
+        CHANGES_SHEET: change_rows(master.changes, kr_cell),
     }
     rows = {sheet: [list(cols)] + body[sheet] for sheet, cols in MASTER_COLUMNS.items()}
     if master.column_names:  # optional: master data without it is written as before

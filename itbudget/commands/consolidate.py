@@ -1,6 +1,6 @@
 """``itbudget consolidate DIR --master STAMDATA -o OUT.xlsx [--lists LISTDIR] [--format text|json] [--workers N]``.
 
-A thin layer over :func:`itbudget.consolidation.consolidate_dir`: a progress
+A thin layer over :mod:`itbudget.operations.consolidating`: a progress
 bar on a terminal only, the workbook and the consumption lists written
 atomically, a Danish summary or the stable JSON on stdout. Exit codes: 0 no
 errors, 1 errors in bookings or files that could not be used, 2 unusable
@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import UnusableInput
 from ..runtime import bulk_reading, gc_frozen, keep_until_exit
 from ..presentation import plural
 
@@ -45,14 +44,14 @@ def register(sub) -> None:
     p.set_defaults(run=run)
 
 
-def _read_with_progress(args, exclude) -> Consolidation:
-    from ..consolidation import consolidate_dir
+def _read_with_progress(args) -> Consolidation:
     from ..followup import parse_as_of
+    from ..operations import consolidate_folder
 
     as_of = parse_as_of(args.as_of) if args.as_of else None
     if not sys.stderr.isatty():
-        return consolidate_dir(args.directory, args.master, workers=args.workers, exclude=exclude,
-                               as_of=as_of)
+        return consolidate_folder(args.directory, args.master, output=args.output, lists=args.lists,
+                                  workers=args.workers, as_of=as_of)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     # No refresh thread (auto_refresh=False): worker processes are forked while
@@ -65,30 +64,17 @@ def _read_with_progress(args, exclude) -> Consolidation:
         def progress(done: int, total: int, file: str) -> None:
             bar.update(task, completed=done, total=total, description=file, refresh=True)
 
-        return consolidate_dir(args.directory, args.master, workers=args.workers,
-                               exclude=exclude, progress=progress, as_of=as_of)
+        return consolidate_folder(args.directory, args.master, output=args.output, lists=args.lists,
+                                  workers=args.workers, progress=progress, as_of=as_of)
 
 
 def run(args) -> int:
-    from workbook_templates.consolidation import write_outputs
-
     from ..consolidation import consolidation_dict
     from ..consolidation_text import DEFAULT_LIMIT, summary_text
+    from ..operations import write_outputs
 
-    directory = Path(args.directory)
-    if directory.is_file():
-        raise UnusableInput(f"{directory}: er en fil, ikke en mappe. Angiv mappen med de "
-                            "returnerede projektmapper.")
-    if not directory.is_dir():
-        raise UnusableInput(f"{directory}: mappen findes ikke.")
-    if args.workers is not None and args.workers < 1:
-        raise UnusableInput("--workers skal være 1 eller større.")
-    if args.lists and Path(args.lists).resolve() == directory.resolve():
-        raise UnusableInput(f"{args.lists}: forbrugslisterne kan ikke skrives i mappen med "
-                            "projektmapperne; vælg en anden mappe.")
-    exclude = tuple(p for p in (args.output,) if p)
     with bulk_reading():
-        c = _read_with_progress(args, exclude)
+        c = _read_with_progress(args)
     written = []
     with gc_frozen():  # the collector need not walk the bookings again while outputs are written
         paths = write_outputs(c, args.output, args.lists, workers=args.workers)
@@ -99,7 +85,7 @@ def run(args) -> int:
         if args.format == "json":
             out = json.dumps(consolidation_dict(c), ensure_ascii=False, indent=1) + "\n"
         else:
-            out = summary_text(c, str(directory), written, workbook=bool(args.output),
+            out = summary_text(c, str(Path(args.directory)), written, workbook=bool(args.output),
                                limit=None if args.all_findings else DEFAULT_LIMIT)
     sys.stdout.write(out)
     keep_until_exit(c)

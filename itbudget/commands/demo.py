@@ -77,7 +77,7 @@ def run(args) -> int:
     from ..demo_export import write_posting_list
     from ..demo_invoices import demo_invoices
     from ..writing import atomic_write_bytes
-    from workbook_templates.stamdata import write_master_workbook
+    from ..operations import write_master
 
     out = Path(args.outdir)
     if out.exists():
@@ -87,7 +87,7 @@ def run(args) -> int:
     master = demo.master()
 
     _step("Økonomistaben: stamdata og skabeloner")
-    stamdata = write_master_workbook(demo.master_sheets, out / "Stamdata.xlsx")
+    stamdata = write_master(demo.master_sheets, out / "Stamdata.xlsx")
     print(f"Stamdata for {master.settings.municipality}: {len(master.holders)} aftaleholdere, "
           f"{len(master.cost_centres)} omkostningssteder, {len(master.accounts)} IT-konti, "
           f"{sum(len(r) for r in demo.bookings.values())} bogføringer i demoen.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 
 def register(sub) -> None:
     p = sub.add_parser("import", help="indlæs en eksport fra økonomisystemet i en projektmappe",
@@ -16,17 +18,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..operations.importing import import_export  # pandas: not while the parser is built
-    from ..presentation import plural
+    # pandas: not while the parser is built
+    from ..findings import exit_code
+    from ..operations.importing import import_export
+    from ..report import import_text
 
     result = import_export(args.export, args.workbook)
-    print(f"Indlæst {plural(result.added, 'bogføring')} fra {result.export.name} i {result.workbook.name}; "
-          f"{result.skipped} fandtes allerede og er sprunget over.")
-    for f in result.findings.itertuples(index=False):
-        where = f"{f.file}, ark '{f.sheet}'" if f.sheet else f.file
-        print(f"  {where}, række {f.row}: {f.rule} {f.message}")
-    if len(result.findings):
-        print(f"{len(result.findings)} rækker står på omkostningssteder, der ikke er "
-              f"aftaleholder {result.holder or 'projektmappens'}s; kør 'itbudget validate "
-              f"{result.workbook.name}' for alle regler.")
-    return 1 if result.errors else 0
+    sys.stdout.write(import_text(result))
+    return exit_code(result.findings)

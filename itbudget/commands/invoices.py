@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-from ..errors import UnusableInput
-
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -25,17 +23,13 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..invoices import check_invoices, collect_xml_paths, read_bookings_paths, report_dict, report_text
-    from ..master import load_master
+    from ..findings import exit_code
+    from ..invoices import report_dict, report_text
+    from ..operations import check_invoice_files
 
-    master = load_master(args.master)
-    paths = collect_xml_paths(args.paths)
-    if not paths:
-        raise UnusableInput("ingen XML-filer fundet i " + ", ".join(args.paths) + ".")
-    bookings = read_bookings_paths(args.bookings) if args.bookings else None
-    report = check_invoices(paths, master, bookings)
+    report = check_invoice_files(args.paths, args.master, args.bookings)
     if args.format == "json":
         sys.stdout.write(json.dumps(report_dict(report), ensure_ascii=False, indent=1) + "\n")
     else:
         sys.stdout.write(report_text(report))
-    return 1 if report.errors else 0
+    return exit_code(report.findings)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
-from ..errors import UnusableInput
 from ..presentation import plural
 
 
@@ -28,27 +24,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    # Imported here: building the CLI's parser must not import pandas (via the master data).
-    from workbook_templates.holder_workbook import issue_workbooks
+    from ..operations import issue  # pandas: not while the parser is built
 
-    from ..master import load_master
-
-    stamdata = Path(args.stamdata)
-    outdir = Path(args.outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise UnusableInput(f"{outdir}: findes og er ikke en mappe.")
-    master = load_master(stamdata)
-    # The master data's own date if it has one, else when the file was last saved.
-    stamp = master.settings.master_date or dt.date.fromtimestamp(
-        stamdata.stat().st_mtime).strftime("%d-%m-%Y")
-    kept: dict[Path, Path] = {}
-    paths = issue_workbooks(master, outdir, args.holders, master_date=stamp, kept=kept,
-                            macros=args.xlsm)
-    for path in paths:
-        if path in kept:
+    done = issue(args.stamdata, args.outdir, args.holders, macros=args.xlsm)
+    for path in done.paths:
+        if path in done.kept:
             print(f"Genudsendt: {path} (med aftaleholderens bogføringer; den tidligere udgave er "
-                  f"gemt som {kept[path].name})")
+                  f"gemt som {done.kept[path].name})")
         else:
             print(f"Skrevet: {path}")
-    print(f"{plural(len(paths), 'projektmappe')} udsendt til {outdir} (stamdata af {stamp}).")
+    print(f"{plural(len(done.paths), 'projektmappe')} udsendt til {done.outdir} (stamdata af {done.master_date}).")
     return 0

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UnusableInput
 from ..presentation import plural
-
-_SUFFIXES = {".xlsx", ".xlsm"}
 
 
 def register(sub) -> None:
@@ -27,50 +24,29 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from workbook_templates.project_form import merge_forms, read_project_form, write_updated_master
+    from ..findings import exit_code
+    from ..operations import read_project_forms  # pandas: not while the parser is built
 
-    from ..master import load_master
-
-    folder, stamdata = Path(args.folder), Path(args.master)
-    if not folder.is_dir():
-        raise UnusableInput(f"{folder}: er ikke en mappe.")
-    out = Path(args.output) if args.output else stamdata.with_name(f"{stamdata.stem} (opdateret).xlsx")
-    if stamdata.suffix.lower() == ".xlsm" and not args.output:
-        out = out.with_suffix(".xlsm")
-    if out.resolve() == stamdata.resolve():
-        raise UnusableInput(f"{out.name}: uddata må ikke være selve stamdata-filen; vælg et andet navn med -o.")
-    master = load_master(stamdata)
-    skip = {stamdata.resolve(), out.resolve()}
-    files = sorted(p for p in folder.iterdir()
-                   if p.is_file() and p.suffix.lower() in _SUFFIXES and not p.name.startswith("~$")
-                   and p.resolve() not in skip)
-    if not files:
-        raise UnusableInput(f"{folder}: mappen indeholder ingen projektskemaer (.xlsx).")
-    forms, unreadable = [], []
-    for path in files:
-        try:
-            forms.append(read_project_form(path))
-        except UnusableInput as exc:
-            unreadable.append(str(exc))
-    plan = merge_forms(master, forms)
-    print(f"Projektskemaer læst: {len(forms)} af {plural(len(files), 'fil')}.")
+    stamdata = Path(args.master)
+    done = read_project_forms(args.folder, stamdata, args.output)
+    plan = done.plan
+    print(f"Projektskemaer læst: {len(done.forms)} af {plural(len(done.files), 'fil')}.")
     for f in plan.added:
         print(f"Tilføjet: projekt {f.project.id} fra {f.file}")
     for f, _, changes in plan.updated:
         print(f"Opdateret: projekt {f.project.id} fra {f.file}: {', '.join(changes)}")
     for f in plan.unchanged:
         print(f"Uændret: projekt {f.project.id} ({f.file})")
-    ignored = [f.file for f in forms if f.ignored_approvals]
+    ignored = [f.file for f in done.forms if f.ignored_approvals]
     if ignored:
         print(f"Godkendelser og godkendt beløb i {', '.join(ignored)} er ikke indlæst: de "
               "registreres af Økonomistaben i stamdata (arket Projektskemaer).")
-    problems = plan.conflicts + [f"Kan ikke bruges: {m}" for m in unreadable]
+    problems = done.problems
     if problems:
         print(f"\n{plural(len(problems), 'problem')}; "
               f"{'dette skema' if len(problems) == 1 else 'disse skemaer'} er IKKE indlæst:")
         for m in problems:
             print(f"  - {m}")
-    write_updated_master(stamdata, out, plan.changes)
-    print(f"\nSkrevet: {out} ({len(plan.added)} tilføjet, {len(plan.updated)} opdateret). "
+    print(f"\nSkrevet: {done.output} ({len(plan.added)} tilføjet, {len(plan.updated)} opdateret). "
           f"{stamdata.name} er uændret.")
-    return 1 if problems else 0
+    return exit_code(done.findings)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 
 def register(sub) -> None:
     p = sub.add_parser("templates", help="skriv de tomme skabeloner",
@@ -18,8 +16,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from workbook_templates.blank_templates import write_templates
+    from ..operations import write_blank_templates
 
-    for path in write_templates(Path(args.outdir), overwrite=args.overwrite):
+    for path in write_blank_templates(args.outdir, overwrite=args.overwrite):
         print(f"Skrevet: {path}")
     return 0

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from ..errors import UnusableInput
 from ..files import bookings_arrow
 from ..runtime import bulk_reading, keep_until_exit, read_ahead
 
@@ -24,26 +22,15 @@ def register(sub) -> None:
     p.set_defaults(run=run)
 
 
-def _refuse_unusable_path(path: Path) -> None:
-    """A folder or Excel's lock file given as bookings: say what it is, not that it is broken."""
-    if path.is_dir():
-        raise UnusableInput(f"{path}: er en mappe, ikke en fil med bogføringer. Angiv én "
-                            "projektmappe eller CSV-fil; en hel mappe konsolideres med "
-                            "'itbudget consolidate'.")
-    if path.name.startswith("~$"):
-        raise UnusableInput(f"{path.name}: er Excels låsefil (projektmappen er åben i Excel), ikke "
-                            f"en projektmappe. Validér '{path.name[2:]}' i stedet.")
-
-
 def run(args) -> int:
-    _refuse_unusable_path(Path(args.bookings))
     with bulk_reading():
         # The workbook is parsed on a second core while pandas and the rules are imported.
         # (The sheet's name is bookings.BOOKINGS_SHEET; that module would import pandas first.)
         read_ahead(args.bookings, "Bogføringer", lambda sheet: bookings_arrow(args.bookings, sheet))
-        from ..report import exit_code, validation_json, validation_text
+        from ..findings import exit_code
+        from ..report import validation_json, validation_text
         from ..followup import parse_as_of
-        from ..validation import validate_file
+        from ..operations import validate_file
 
         as_of = parse_as_of(args.as_of) if args.as_of else None
         result = validate_file(args.bookings, args.master, as_of=as_of)
@@ -52,4 +39,4 @@ def run(args) -> int:
         out = validation_json(result) if args.format == "json" else validation_text(result)
     sys.stdout.write(out)
     keep_until_exit(result)
-    return exit_code(result)
+    return exit_code(result.findings)

@@ -43,9 +43,10 @@ import pandas as pd
 
 from ..bookings import concat, read_bookings
 from ..errors import UnusableInput
+from ..findings import Finding
 from ..master import MasterData
 from ..reading import CSV_SUFFIXES, WORKBOOK_SUFFIXES
-from .checks import CHECKS, Finding, classify, named_cost_centres, net_amount, supplier_cvr
+from .checks import CHECKS, classify, named_cost_centres, net_amount, supplier_cvr
 from .matching import match
 from .oioubl import MAX_XML_BYTES, Document, Unreadable, read_document
 from .records import BookingRef, InvoiceRecord, InvoiceReport
@@ -109,22 +110,29 @@ def check_document(file: str, doc: Document, master: MasterData) -> InvoiceRecor
         findings=tuple(findings))
 
 
+def read_invoice(path: Path, max_bytes: int = MAX_XML_BYTES) -> tuple[Document | None, list[Finding]]:
+    """The loader: one e-invoice file's document, or None and the ITB014 finding saying why."""
+    try:
+        return read_document(path, max_bytes), []
+    except Unreadable as exc:
+        return None, [Finding(file=path.name, rule="ITB014", severity="error",
+                              message=f"{path.name}: {exc} Bed leverandøren om at sende fakturaen igen.")]
+
+
 def check_file(path: Path, master: MasterData,
                max_bytes: int = MAX_XML_BYTES) -> tuple[InvoiceRecord, tuple[str, ...]]:
     """One file's record and its supplier's names (for matching). Never raises on bad input."""
-    try:
-        doc = read_document(path, max_bytes)
-    except Unreadable as exc:
-        return InvoiceRecord(file=path.name, type=None, findings=(
-            Finding("ITB014", "error", f"{path.name}: {exc} Bed leverandøren om at sende "
-                    "fakturaen igen."),)), ()
+    doc, problems = read_invoice(path, max_bytes)
+    if doc is None:
+        return InvoiceRecord(file=path.name, type=None, findings=tuple(problems)), ()
     try:
         return check_document(path.name, doc, master), doc.supplier_names
     except Exception:  # a bug in a check; report it on the file and keep going
         last = traceback.format_exc(limit=2).strip().splitlines()[-1]
         return InvoiceRecord(file=path.name, type=doc.type, id=doc.id, findings=(
-            Finding("ITB014", "error", f"{path.name}: intern fejl under kontrollen ({last}); "
-                    "kontakt IT-staben."),)), ()
+            Finding(rule="ITB014", severity="error",
+                    message=f"{path.name}: intern fejl under kontrollen ({last}); "
+                            "kontakt IT-staben."),)), ()
 
 
 def check_invoices(paths: list[Path], master: MasterData, bookings: pd.DataFrame | None = None,
@@ -140,4 +148,4 @@ def check_invoices(paths: list[Path], master: MasterData, bookings: pd.DataFrame
 
 __all__ = ["INVOICE_RULES", "BookingRef", "Finding", "InvoiceRecord", "InvoiceReport",
            "MAX_XML_BYTES", "check_file", "check_invoices", "collect_xml_paths",
-           "invoice_sheet_rows", "read_bookings_paths", "report_dict", "report_text"]
+           "invoice_sheet_rows", "read_bookings_paths", "read_invoice", "report_dict", "report_text"]

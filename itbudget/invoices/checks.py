@@ -12,23 +12,16 @@ from dataclasses import dataclass
 from stdnum import ean as gs1
 from stdnum.dk import cvr as dk_cvr
 
+from ..findings import Finding
 from ..master import MasterData
-from ..parsing import format_kr, is_ean
+from ..parsing import is_ean
+from ..presentation import format_kr
 from .oioubl import Document
 
 #: The rounding the format allows between PayableAmount and its parts, in øre.
 #: OIOUBL states every total to the øre and carries rounding to whole kroner in
 #: PayableRoundingAmount; one øre covers a line stated with more than two decimals.
 TOTALS_TOLERANCE_ORE = 1
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One finding on an invoice: stable rule code, severity, Danish message."""
-
-    rule: str
-    severity: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -84,8 +77,9 @@ def check_buyer_ean(doc: Document, master: MasterData) -> list[Finding]:
     ep = doc.buyer_endpoint
     hint = _owner_hint(doc, master)
     if ep is None:
-        return [Finding("ITB009", "error", "Kundens EndpointID mangler: fakturaen er ikke "
-                        f"adresseret til et EAN-nummer.{hint}{_contact(master, None)}")]
+        return [Finding(rule="ITB009", severity="error",
+                        message="Kundens EndpointID mangler: fakturaen er ikke "
+                                f"adresseret til et EAN-nummer.{hint}{_contact(master, None)}")]
     if buyer.ean is None:
         if ep.is_cvr:
             what = f"kundens CVR-nummer {ep.value} (schemeID {ep.scheme})"
@@ -93,19 +87,22 @@ def check_buyer_ean(doc: Document, master: MasterData) -> list[Finding]:
             what = f"'{ep.value}' med schemeID '{ep.scheme or '(intet)'}'"
         glns = [p.value for p in doc.buyer_ids if p.is_gln]
         also = f" Kunden har EAN {glns[0]} i PartyIdentification." if glns else ""
-        return [Finding("ITB009", "error", f"Fakturaen er adresseret til {what}, ikke til et "
-                        f"EAN-nummer (GLN/0088); den kan ikke føres til en aftaleholder.{also}"
-                        f"{hint}{_contact(master, None)}")]
+        return [Finding(rule="ITB009", severity="error",
+                        message=f"Fakturaen er adresseret til {what}, ikke til et "
+                                f"EAN-nummer (GLN/0088); den kan ikke føres til en aftaleholder.{also}"
+                                f"{hint}{_contact(master, None)}")]
     if not buyer.valid:
         right = ""
         if len(buyer.ean) == 13 and buyer.ean.isdigit():
             right = f" (kontrolcifferet skulle være {gs1.calc_check_digit(buyer.ean[:12])})"
-        return [Finding("ITB009", "error", f"EAN '{buyer.ean}' er ikke et gyldigt EAN-nummer"
-                        f"{right}; fakturaen er sendt til en forkert adresse.{hint}"
-                        f"{_contact(master, None)}")]
+        return [Finding(rule="ITB009", severity="error",
+                        message=f"EAN '{buyer.ean}' er ikke et gyldigt EAN-nummer"
+                                f"{right}; fakturaen er sendt til en forkert adresse.{hint}"
+                                f"{_contact(master, None)}")]
     if buyer.holder is None:
-        return [Finding("ITB010", "error", f"EAN {buyer.ean} er ikke registreret til nogen "
-                        f"aftaleholder i stamdata (arket EAN).{hint}{_contact(master, None)}")]
+        return [Finding(rule="ITB010", severity="error",
+                        message=f"EAN {buyer.ean} er ikke registreret til nogen "
+                                f"aftaleholder i stamdata (arket EAN).{hint}{_contact(master, None)}")]
     return []
 
 
@@ -118,7 +115,7 @@ def check_cost_centre(doc: Document, master: MasterData) -> list[Finding]:
     for where, cc in named_cost_centres(doc, master):
         owner = master.cost_centre_by_id[cc].holder
         if owner != buyer.holder:
-            out.append(Finding("ITB010", "error", (
+            out.append(Finding(rule="ITB010", severity="error", message=(
                 f"Fakturaen er sendt til EAN {buyer.ean}, som tilhører "
                 f"{holder_label(master, buyer.holder)}, men omkostningssted {cc} ({where}) hører "
                 f"til {holder_label(master, owner)}. Fakturaen skal sendes til "
@@ -139,11 +136,13 @@ def check_supplier(doc: Document, master: MasterData) -> list[Finding]:
     number = supplier_cvr(doc)
     name = f" ({doc.supplier_name})" if doc.supplier_name else ""
     if number is None:
-        return [Finding("ITB013", "warning", f"Leverandørens CVR-nummer{name} står ikke på "
-                        "fakturaen (DK:CVR/0184).")]
+        return [Finding(rule="ITB013", severity="warning",
+                        message=f"Leverandørens CVR-nummer{name} står ikke på "
+                                "fakturaen (DK:CVR/0184).")]
     if not dk_cvr.is_valid(number):
-        return [Finding("ITB013", "warning", f"Leverandørens CVR-nummer {number}{name} er ikke "
-                        "gyldigt (modulus 11-kontrollen fejler). Kontrollér leverandøren.")]
+        return [Finding(rule="ITB013", severity="warning",
+                        message=f"Leverandørens CVR-nummer {number}{name} er ikke "
+                                "gyldigt (modulus 11-kontrollen fejler). Kontrollér leverandøren.")]
     return []
 
 
@@ -169,13 +168,13 @@ def check_totals(doc: Document, master: MasterData) -> list[Finding]:
     t = doc.totals
     out = []
     if doc.bad_amounts:
-        out.append(Finding("ITB012", "error", "Beløb kan ikke læses: "
-                           f"{', '.join(doc.bad_amounts[:5])}."))
+        out.append(Finding(rule="ITB012", severity="error",
+                           message=f"Beløb kan ikke læses: {', '.join(doc.bad_amounts[:5])}."))
     if t.payable is None:
         return out
     if t.line_sum is not None and t.stated_line_total is not None \
             and abs(t.line_sum - t.stated_line_total) > TOTALS_TOLERANCE_ORE:
-        out.append(Finding("ITB012", "error", (
+        out.append(Finding(rule="ITB012", severity="error", message=(
             f"Linjetotal {format_kr(t.stated_line_total)} stemmer ikke med summen af de "
             f"{t.lines} linjer, {format_kr(t.line_sum)}.")))
     want = expected_payable(doc)
@@ -186,7 +185,7 @@ def check_totals(doc: Document, master: MasterData) -> list[Finding]:
                                ("afrunding", t.rounding, "+")):
             if v:
                 parts.append(f"{sign} {label} {format_kr(v)}")
-        out.append(Finding("ITB012", "error", (
+        out.append(Finding(rule="ITB012", severity="error", message=(
             f"Beløb at betale {format_kr(t.payable)} stemmer ikke med fakturaens dele: "
             f"{' '.join(parts)} = {format_kr(want)} (forskel {format_kr(t.payable - want)}).")))
     return out
@@ -204,7 +203,8 @@ def check_required(doc: Document, master: MasterData) -> list[Finding]:
         missing.append("beløb at betale (PayableAmount)")
     if not missing:
         return []
-    return [Finding("ITB014", "error", f"Fakturaen mangler {', '.join(missing)}.")]
+    return [Finding(rule="ITB014", severity="error",
+                    message=f"Fakturaen mangler {', '.join(missing)}.")]
 
 
 #: The checks run on every readable document, in order.

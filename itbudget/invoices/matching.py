@@ -19,8 +19,8 @@ from collections import defaultdict
 
 import pandas as pd
 
-from ..parsing import format_kr
-from .checks import Finding
+from ..findings import Finding
+from ..presentation import format_kr
 from .records import BookingRef, InvoiceRecord
 
 _SUFFIXES = re.compile(r"\b(a/s|aps|i/s|p/s|k/s|amba|a\.m\.b\.a|as|ab|gmbh|ltd|inc)\b\.?")
@@ -89,8 +89,8 @@ def match(records: list[InvoiceRecord], names: list[tuple[str, ...]],
                                for b in same[:3])
             supplier = rec.supplier_name or (f"CVR {rec.supplier_cvr}" if rec.supplier_cvr else "?")
             out.append(rec.with_findings(Finding(
-                "ITB015", "warning",
-                f"Ingen bogføring med fakturanr {rec.id} fra {supplier}"
+                rule="ITB015", severity="warning",
+                message=f"Ingen bogføring med fakturanr {rec.id} fra {supplier}"
                 + (f" ({others})." if others else ".")
                 + " Fakturaen er ikke bogført, eller Fakturanr/Leverandør er skrevet forkert."),
                 matched=False))
@@ -99,7 +99,7 @@ def match(records: list[InvoiceRecord], names: list[tuple[str, ...]],
         found = []
         for b in hits:
             if b.ean and rec.buyer_ean and b.ean != rec.buyer_ean:
-                found.append(Finding("ITB016", "error", (
+                found.append(Finding(rule="ITB016", severity="error", message=(
                     f"{_where(b)[0].upper()}{_where(b)[1:]} er bogført med EAN {b.ean}, men fakturaen er sendt til "
                     f"EAN {rec.buyer_ean}. Ret EAN på bogføringen, eller bed leverandøren "
                     "sende fakturaen til det rigtige EAN-nummer.")))
@@ -113,8 +113,9 @@ def _amount_findings(rec: InvoiceRecord, hits: list[BookingRef]) -> list[Finding
     if rec.payable is None:
         return []
     if rec.currency and rec.currency.upper() != "DKK":
-        return [Finding("ITB017", "warning", f"Fakturaen er i {rec.currency}; det bogførte beløb "
-                        "kan ikke sammenlignes automatisk. Kontrollér beløbet.")]
+        return [Finding(rule="ITB017", severity="warning",
+                        message=f"Fakturaen er i {rec.currency}; det bogførte beløb "
+                                "kan ikke sammenlignes automatisk. Kontrollér beløbet.")]
     unreadable = [b for b in hits if b.amount is None]
     booked = sum(b.amount for b in hits if b.amount is not None)
     gross = rec.sign * rec.payable
@@ -126,6 +127,6 @@ def _amount_findings(rec: InvoiceRecord, hits: list[BookingRef]) -> list[Finding
     hint = " En kreditnota bogføres med negativt beløb." \
         if rec.type == "credit_note" and booked > 0 else ""
     extra = f" {len(unreadable)} bogføring(er) har et beløb der ikke kan læses." if unreadable else ""
-    return [Finding("ITB017", "error", (
+    return [Finding(rule="ITB017", severity="error", message=(
         f"Bogført i alt {format_kr(booked)} på {len(hits)} bogføring(er), men {what.lower()} "
         f"svarer til {format_kr(gross)}{vat} (forskel {format_kr(booked - gross)}).{hint}{extra}"))]

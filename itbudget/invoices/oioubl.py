@@ -24,6 +24,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from ..presentation import thousands
+
 #: Largest e-invoice accepted; real OIOUBL invoices are kilobytes, big ones a few MB.
 MAX_XML_BYTES = 20 * 1024 * 1024
 
@@ -116,14 +118,13 @@ def read_bytes(path: Path, max_bytes: int = MAX_XML_BYTES) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise Unreadable(f"filen er for stor ({size:,} bytes; højst {max_bytes:,})."
-                             .replace(",", "."))
+            raise Unreadable(f"filen er for stor ({thousands(size)} bytes; højst {thousands(max_bytes)}).")
         with path.open("rb") as fh:
             data = fh.read(max_bytes + 1)  # the file may have grown since stat
     except OSError as exc:
         raise Unreadable(f"filen kan ikke læses ({exc.strerror or exc}).") from None
     if len(data) > max_bytes:
-        raise Unreadable(f"filen er for stor (over {max_bytes:,} bytes).".replace(",", "."))
+        raise Unreadable(f"filen er for stor (over {thousands(max_bytes)} bytes).")
     if not data.strip():
         raise Unreadable("filen er tom.")
     return data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from .checks import Finding
+from ..findings import Finding
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,12 @@ class InvoiceRecord:
     bookings: tuple[BookingRef, ...] = ()
     matched: bool | None = None   # None when no bookings were given
 
+    def __post_init__(self) -> None:
+        # Every finding points at its invoice: the file, and the holder its EAN routes to.
+        placed = tuple(f if f.file == self.file and f.holder == (self.holder or "")
+                       else replace(f, file=self.file, holder=self.holder or "") for f in self.findings)
+        object.__setattr__(self, "findings", placed)
+
     @property
     def sign(self) -> int:
         """+1 for an invoice, -1 for a credit note: its sign in the bookings."""
@@ -66,6 +72,11 @@ class InvoiceReport:
     unmatched_bookings: tuple[BookingRef, ...] = ()
     bookings_checked: bool = False
     master_source: str = ""
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every invoice's findings, in file order."""
+        return tuple(f for r in self.invoices for f in r.findings)
 
     @property
     def errors(self) -> int:

@@ -7,14 +7,12 @@ booked (credit notes negative), so a sum over the column is meaningful.
 
 from __future__ import annotations
 
-from ..parsing import format_date, format_kr, ore_to_kr_str
-from ..presentation import plural
+from ..parsing import format_date
+from ..presentation import format_kr, invoice_status_word, kr_float, ore_to_kr_str, plural, severity_word
 from ..writing import safe_text
 from .records import BookingRef, InvoiceRecord, InvoiceReport
 
 _TYPE_DA = {"invoice": "Faktura", "credit_note": "Kreditnota", None: "Ulæselig"}
-_STATUS_DA = {"ok": "OK", "warning": "Advarsel", "error": "Fejl"}
-_SEVERITY_DA = {"error": "Fejl", "warning": "Advarsel"}
 
 SHEET_HEADERS = ["Fil", "Type", "Fakturanr", "Dato", "Leverandør CVR", "Leverandør", "EAN",
                  "EAN gyldig", "Aftaleholder", "Omkostningssted", "Beløb", "Valuta", "Bogført",
@@ -111,7 +109,7 @@ def report_text(report: InvoiceReport) -> str:
             if r is not last:
                 out.append(f"  {_title(r)}")
                 last = r
-            out.append(f"    {_SEVERITY_DA[f.severity]} {f.rule} - {f.message}")
+            out.append(f"    {severity_word(f.severity)} {f.rule} - {f.message}")
         out.append("")
     if report.unmatched_bookings:
         # Thousands of lines would bury the invoices' own findings: the count here, the list in JSON.
@@ -129,7 +127,7 @@ def report_text(report: InvoiceReport) -> str:
         for r in inv:
             amount = format_kr(r.sign * r.payable) if r.payable is not None else ""
             out.append(f"  {r.file[:w]:<{w}} {r.id[:12]:<12} {(r.buyer_ean or '-'):<14} "
-                       f"{(r.holder or '-'):<12} {amount:>16}  {_STATUS_DA[r.status]}")
+                       f"{(r.holder or '-'):<12} {amount:>16}  {invoice_status_word(r.status)}")
     return "\n".join(out) + "\n"
 
 
@@ -146,7 +144,7 @@ def invoice_sheet_rows(report: InvoiceReport) -> tuple[list[str], list[list]]:
             r.file, _TYPE_DA[r.type], r.id, r.issue_date, r.supplier_cvr or "",
             r.supplier_name, r.buyer_ean or "", ("ja" if r.ean_valid else "nej") if r.type else "",
             r.holder or "", ", ".join(r.cost_centres),
-            (r.sign * r.payable) / 100 if r.payable is not None else None, r.currency,
-            {True: "ja", False: "nej", None: ""}[r.matched], _STATUS_DA[r.status],
+            kr_float(r.sign * r.payable) if r.payable is not None else None, r.currency,
+            {True: "ja", False: "nej", None: ""}[r.matched], invoice_status_word(r.status),
             "\n".join(f"{f.rule}: {f.message}" for f in r.findings))])
     return list(SHEET_HEADERS), rows

@@ -29,7 +29,9 @@ from ..bookings import BOOKING_HEADERS, read_bookings
 from ..errors import UnusableInput
 from ..master import MasterData, load_master_from_book
 from ..parsing import clean_id
-from ..validation import FINDING_COLUMNS, check_template_version
+from ..presentation import kr_cell
+from ..findings import conform
+from ..validation import check_template_version
 
 WRITABLE_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -96,10 +98,6 @@ def _new_rows(existing: pd.DataFrame, incoming: pd.DataFrame) -> tuple[np.ndarra
     return np.asarray(keep, dtype=np.int64), len(incoming) - len(keep)
 
 
-def _kr(ore: int) -> int | float:
-    return ore // 100 if ore % 100 == 0 else ore / 100
-
-
 def _cells(row) -> list[object]:
     """One booking as the contract's cells: a date, kr., text; unreadable cells as they were."""
     if row.date_ok:
@@ -107,7 +105,7 @@ def _cells(row) -> list[object]:
     else:
         date = "" if row.date_blank else clean_id(row.date_raw)
     if row.amount_ok:
-        amount = _kr(int(row.amount))
+        amount = kr_cell(int(row.amount))
     else:
         amount = "" if row.amount_blank else clean_id(row.amount_raw)
     return [row.voucher, date, row.cost_centre, row.account, amount, row.text, row.supplier,
@@ -124,11 +122,11 @@ def _foreign(frame: pd.DataFrame, master: MasterData) -> pd.DataFrame:
                 "men skal bogføres hos den aftaleholder, der ejer stedet. Kontakt Økonomistaben."
                 for i in pos]
     sub = frame.iloc[pos]
-    return pd.DataFrame({
+    return conform(pd.DataFrame({
         "file": sub["file"].to_numpy(), "sheet": sub["sheet"].to_numpy(),
         "row": sub["row"].to_numpy(dtype=np.int64), "voucher": sub["voucher"].to_numpy(),
         "rule": "ITB003", "severity": "error", "message": messages,
-        "position": pos.astype(np.int64)}, columns=FINDING_COLUMNS)
+        "position": pos.astype(np.int64)}))
 
 
 def import_export(export: Path | str, workbook: Path | str) -> ImportResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ledger import Ledger
-from ..parsing import format_kr
+from ..presentation import format_kr
 from .registry import Hits, contact_hint, line_columns, line_name, rule
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..budget_changes import MONTH_NAMES
 from ..ledger import Ledger, month_of
-from ..parsing import format_kr
+from ..presentation import format_kr
 from .registry import Hits, contact_hint, line_columns, line_name, rule
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..ledger import APPROVERS, Ledger
-from ..parsing import format_date, format_kr
+from ..parsing import format_date
+from ..presentation import format_kr
 from .registry import Hits, contact_hint, rule
 
 
