@@ -8,6 +8,11 @@ a sheet, so those imports then cost next to nothing.
 
 Files are untrusted: sizes are capped and a zip part that would inflate beyond
 a sane limit is refused before anything is decompressed.
+
+:func:`arrow_sheet` reads a bookings sheet with fastexcel into Arrow instead (it
+imports fastexcel, and pyarrow with it, when called: on the read-ahead thread,
+where calamine's parse again releases the GIL); :mod:`itbudget.reading` turns
+those columns into the objects python-calamine would have given, or declines.
 """
 
 from __future__ import annotations
