@@ -5,7 +5,9 @@ snapshot sent to xlwings Server) and by classic desktop Excel (a live COM
 workbook), since both speak the same ``xw.Book`` API. It reads the
 ``Bogføringer`` sheet and the embedded master data sheets, validates with the
 core, and writes only to the ``Status``/``Besked`` columns and the
-``Valideringsrapport`` sheet: never to a cell the user typed.
+``Valideringsrapport`` sheet: never to a cell the user typed. Cells become
+the core's values through :mod:`itbudget.cells`, the conversion the worksheet
+functions use too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 from itbudget import access
 from itbudget.bookings import BOOKINGS_SHEET
+from itbudget.cells import bookings_rows, master_rows
 from itbudget.errors import UnusableInput
 from itbudget.presentation import kr_float, plural, severity_word
 from itbudget.master import OPTIONAL_SHEETS, SHEETS, master_from_rows
@@ -50,10 +53,19 @@ def _sheet(book, name: str):
 
 
 def sheet_values(sheet) -> list[list]:
-    """All values from A1 to the last used cell, as a 2-D list."""
+    """All values from A1 to the last used cell, as a 2-D list, as xlwings reads them."""
     last = sheet.used_range.last_cell
     values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
     return [list(r) for r in values]
+
+
+def bookings_values(sheet) -> list[list]:
+    """The bookings sheet's cells as the core reads them (:func:`itbudget.cells.bookings_rows`).
+
+    The Book API gives ``None`` for an empty cell, so a ``0`` is a typed 0 here.
+    """
+    values = sheet_values(sheet)
+    return bookings_rows(values, zero_is_empty=False) if values else values
 
 
 def book_master(book, settings: Settings | None = None):
@@ -61,7 +73,8 @@ def book_master(book, settings: Settings | None = None):
     present = {name: _sheet(book, name) for name in SHEETS}
     if all(present[n] is None for n in SHEETS if n not in OPTIONAL_SHEETS):
         return server_master(settings or process_settings())
-    sheets = {name: sheet_values(s) for name, s in present.items() if s is not None}
+    sheets = {name: master_rows(sheet_values(s), zero_is_empty=False)
+              for name, s in present.items() if s is not None}
     master = master_from_rows(sheets, file=book.name)
     check_template_version(master, book.name)
     return master
@@ -84,7 +97,7 @@ def validate_book(book, *, report: bool = True, settings: Settings | None = None
     if sheet is None:
         raise UnusableInput(f"{book.name}: arket '{BOOKINGS_SHEET}' mangler.")
     master = book_master(book, settings)
-    values = sheet_values(sheet)
+    values = bookings_values(sheet)
     hi = header_index(values)
     # Refused before anything is written: a holder validates only its own cost centres.
     result = validate_as(access.current(), values, master, sheet=sheet.name)

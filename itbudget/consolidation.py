@@ -317,10 +317,12 @@ class Consolidation:
 
     @property
     def errors(self) -> int:
+        """Errors among the bookings' findings (files that could not be used and invoices count apart)."""
         return self.validation.errors
 
     @property
     def warnings(self) -> int:
+        """Warnings among the bookings' findings."""
         return self.validation.warnings
 
     @property

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -140,6 +139,33 @@ class Settings(_Record):
     holder_scope: str = ""
 
 
+class _Index:
+    """A dict over one of :class:`MasterData`'s tuples of records, built on first use and kept.
+
+    ``_Index("cost_centres", "id", "holder")`` on :class:`MasterData` maps each
+    cost centre's id to its holder; without ``value`` the record itself is the
+    value; a tuple ``key`` makes tuple keys. Like :func:`functools.cached_property`
+    it stores the dict in the instance's ``__dict__``, so a frozen record can hold it.
+    """
+
+    def __init__(self, records: str, key: str | tuple[str, ...], value: str | None = None):
+        self.records, self.key, self.value = records, key, value
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        key = self.key
+        keys = ((lambda r: tuple(getattr(r, k) for k in key)) if isinstance(key, tuple)
+                else (lambda r: getattr(r, key)))
+        value = (lambda r: r) if self.value is None else (lambda r: getattr(r, self.value))
+        table = {keys(r): value(r) for r in getattr(obj, self.records)}
+        obj.__dict__[self.name] = table
+        return table
+
+
 @dataclass(frozen=True)
 class MasterData:
     """All master data, read and checked; lookups are built once."""
@@ -160,37 +186,15 @@ class MasterData:
     phasings: tuple[Phasing, ...] = ()
     changes: tuple[BudgetChange, ...] = ()
 
-    @cached_property
-    def holder_by_id(self) -> dict[str, Holder]:
-        return {h.id: h for h in self.holders}
-
-    @cached_property
-    def cost_centre_by_id(self) -> dict[str, CostCentre]:
-        return {c.id: c for c in self.cost_centres}
-
-    @cached_property
-    def holder_of_cost_centre(self) -> dict[str, str]:
-        return {c.id: c.holder for c in self.cost_centres}
-
-    @cached_property
-    def account_by_id(self) -> dict[str, Account]:
-        return {a.id: a for a in self.accounts}
-
-    @cached_property
-    def central_line_by_id(self) -> dict[str, CentralLine]:
-        return {c.id: c for c in self.central_lines}
-
-    @cached_property
-    def project_by_id(self) -> dict[str, ProjectForm]:
-        return {p.id: p for p in self.projects}
-
-    @cached_property
-    def holder_of_ean(self) -> dict[str, str]:
-        return {e.ean: e.holder for e in self.eans}
-
-    @cached_property
-    def budget_by_line(self) -> dict[tuple[str, str], BudgetLine]:
-        return {(b.cost_centre, b.account): b for b in self.budget_lines}
+    # Lookups, each built on first use from one tuple of records (see :class:`_Index`).
+    holder_by_id = _Index("holders", "id")                        #: id -> Holder
+    cost_centre_by_id = _Index("cost_centres", "id")              #: id -> CostCentre
+    holder_of_cost_centre = _Index("cost_centres", "id", "holder")  #: cost centre id -> holder id
+    account_by_id = _Index("accounts", "id")                      #: id -> Account
+    central_line_by_id = _Index("central_lines", "id")            #: id -> CentralLine
+    project_by_id = _Index("projects", "id")                      #: Projektnr -> ProjectForm
+    holder_of_ean = _Index("eans", "ean", "holder")               #: EAN -> holder id
+    budget_by_line = _Index("budget_lines", ("cost_centre", "account"))  #: (cost centre, account) -> BudgetLine
 
     @property
     def year(self) -> int:
@@ -312,6 +316,14 @@ class _Collector:
         seen[key] = row
         return True
 
+    def unique_rows(self, rows, sheet: str, col: str):
+        """``(row, record, id)`` for each row whose ``col`` is filled and new; a missing or repeated id is a problem."""
+        seen: dict[str, int] = {}
+        for row, r in rows:
+            key = self.text(r[col])
+            if self.unique(sheet, key, col, row, seen):
+                yield row, r, key
+
 
 def _loaded(master: MasterData | None, findings: list[Finding]) -> MasterData:
     if master is None:
@@ -346,36 +358,39 @@ def load_master_from_book(book, file: str) -> MasterData:
 
 def read_master_from_book(book, file: str) -> tuple[MasterData | None, list[Finding]]:
     """:func:`read_master` on a workbook already open."""
+    def read(sheet: str, req, opt) -> Table | None:
+        name = find_sheet(book, sheet)
+        return None if name is None else read_sheet(book, file, name, req, opt)
+
+    return _master_from_sheets(read, file)
+
+
+def _master_from_sheets(read: Callable[[str, list, list], Table | None],
+                        file: str) -> tuple[MasterData | None, list[Finding]]:
+    """Every contract sheet through ``read(sheet, required, optional)`` (None: no such sheet), then checked.
+
+    A sheet that cannot be read is the one finding; the required sheets that
+    are missing are named together.
+    """
     tables: dict[str, Table | None] = {}
     missing = []
     for sheet, (req, opt) in SHEETS.items():
-        name = find_sheet(book, sheet)
-        if name is None:
-            if sheet not in OPTIONAL_SHEETS:
-                missing.append(sheet)
-            tables[sheet] = None
-            continue
         try:
-            tables[sheet] = read_sheet(book, file, name, req, opt)
+            tables[sheet] = read(sheet, req, opt)
         except UnusableInput as exc:
             return None, [master_data_finding(file, sheet, None, str(exc))]
+        if tables[sheet] is None and sheet not in OPTIONAL_SHEETS:
+            missing.append(sheet)
     if missing:
         return None, [master_data_finding(file, s, None, f"arket '{s}' mangler i stamdata.")
                       for s in missing]
     return master_from_tables(tables, file)
 
 
-def master_from_tables(tables: dict[str, Table | None], file: str) -> tuple[MasterData | None, list[Finding]]:
-    """Build and check :class:`MasterData` from the contract's sheets: ``(master, findings)``."""
-    c = _Collector(file)
-
-    def recs(sheet):
-        t = tables.get(sheet)
-        return list(t.records()) if t is not None else []
-
-    # Indstillinger
+def _settings(c: _Collector, rows) -> tuple[dict[str, object], int]:
+    """Indstillinger: key/value rows; Budgetår is required, the rest has defaults."""
     kv: dict[str, tuple[int, object]] = {}
-    for row, r in recs("Indstillinger"):
+    for row, r in rows:
         key = c.text(r["Nøgle"])
         if key:
             kv[key.casefold()] = (row, r["Værdi"])
@@ -395,66 +410,61 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> tuple[Mast
     if "skabelonversion" in kv:
         vtext = c.text(kv["skabelonversion"][1])
         version = int(vtext) if vtext.isdigit() else -1
-    settings_kw = dict(
+    return dict(
         municipality=c.text(kv.get("kommune", (0, ""))[1]), budget_year=year or 2000,
         savings_target=target, template_version=version,
         master_date=c.text(kv.get("dato for stamdata", kv.get("stamdata dato", (0, "")))[1]),
         holder_scope=c.text(kv.get("aftaleholder", (0, ""))[1]),
-    )
+    ), year
 
-    holders, seen = [], {}
-    for row, r in recs("Aftaleholdere"):
+
+def _holders(c: _Collector, rows) -> list[Holder]:
+    sheet = "Aftaleholdere"
+    return [Holder(id=hid, name=c.text(r["Navn"]),
+                   workstations=c.count(sheet, row, "Arbejdspladser", r.get("Arbejdspladser")),
+                   home_workstations=c.count(sheet, row, "Hjemmearbejdspladser",
+                                             r.get("Hjemmearbejdspladser")),
+                   contact=c.text(r.get("Kontaktperson")))
+            for row, r, hid in c.unique_rows(rows, sheet, "Aftaleholder")]
+
+
+def _cost_centres(c: _Collector, rows, holder_ids: set[str]) -> list[CostCentre]:
+    ccs = []
+    for row, r, cid in c.unique_rows(rows, "Omkostningssteder", "Omkostningssted"):
         hid = c.text(r["Aftaleholder"])
-        if c.unique("Aftaleholdere", hid, "Aftaleholder", row, seen):
-            holders.append(Holder(
-                id=hid, name=c.text(r["Navn"]),
-                workstations=c.count("Aftaleholdere", row, "Arbejdspladser", r.get("Arbejdspladser")),
-                home_workstations=c.count("Aftaleholdere", row, "Hjemmearbejdspladser",
-                                          r.get("Hjemmearbejdspladser")),
-                contact=c.text(r.get("Kontaktperson"))))
-    holder_ids = {h.id for h in holders}
-
-    ccs, seen = [], {}
-    for row, r in recs("Omkostningssteder"):
-        cid, hid = c.text(r["Omkostningssted"]), c.text(r["Aftaleholder"])
-        if not c.unique("Omkostningssteder", cid, "Omkostningssted", row, seen):
-            continue
         if hid not in holder_ids:
             c.add("Omkostningssteder", row,
                   f"omkostningssted {cid} peger på aftaleholder '{hid}', som ikke findes i 'Aftaleholdere'.")
         ccs.append(CostCentre(id=cid, name=c.text(r["Navn"]), holder=hid))
-    cc_ids = {x.id for x in ccs}
+    return ccs
 
-    eans, seen = [], {}
-    for row, r in recs("EAN"):
-        code, hid = c.text(r["EAN"]), c.text(r["Aftaleholder"])
-        if not c.unique("EAN", code, "EAN", row, seen):
-            continue
+
+def _eans(c: _Collector, rows, holder_ids: set[str]) -> list[EanNumber]:
+    eans = []
+    for row, r, code in c.unique_rows(rows, "EAN", "EAN"):
+        hid = c.text(r["Aftaleholder"])
         if not is_ean(code):
             c.add("EAN", row, f"EAN '{code}' er ikke et gyldigt 13-cifret EAN-nummer (forkert kontrolciffer eller længde).")
         if hid not in holder_ids:
             c.add("EAN", row, f"EAN {code} peger på aftaleholder '{hid}', som ikke findes.")
         eans.append(EanNumber(ean=code, holder=hid))
+    return eans
 
-    centrals, seen = [], {}
-    for row, r in recs("Centrale budgetter"):
-        lid = c.text(r["Budgetlinje"])
-        if c.unique("Centrale budgetter", lid, "Budgetlinje", row, seen):
-            centrals.append(CentralLine(
-                id=lid, name=c.text(r["Navn"]),
-                budget=c.amount("Centrale budgetter", row, "Budget", r["Budget"]),
-                commitments=c.amount("Centrale budgetter", row, "Disponeret", r.get("Disponeret"), 0),
-                per_workstation=c.yes_no("Centrale budgetter", row, "Fordeles pr. arbejdsplads",
-                                         r.get("Fordeles pr. arbejdsplads")),
-                municipality_wide=c.yes_no("Centrale budgetter", row, "Kommunefælles",
-                                           r.get("Kommunefælles"))))
-    central_ids = {x.id for x in centrals}
 
-    accounts, seen = [], {}
-    for row, r in recs("Kontoplan"):
-        aid = c.text(r["Konto"])
-        if not c.unique("Kontoplan", aid, "Konto", row, seen):
-            continue
+def _central_lines(c: _Collector, rows) -> list[CentralLine]:
+    sheet = "Centrale budgetter"
+    return [CentralLine(id=lid, name=c.text(r["Navn"]),
+                        budget=c.amount(sheet, row, "Budget", r["Budget"]),
+                        commitments=c.amount(sheet, row, "Disponeret", r.get("Disponeret"), 0),
+                        per_workstation=c.yes_no(sheet, row, "Fordeles pr. arbejdsplads",
+                                                 r.get("Fordeles pr. arbejdsplads")),
+                        municipality_wide=c.yes_no(sheet, row, "Kommunefælles", r.get("Kommunefælles")))
+            for row, r, lid in c.unique_rows(rows, sheet, "Budgetlinje")]
+
+
+def _accounts(c: _Collector, rows, central_ids: set[str]) -> list[Account]:
+    accounts = []
+    for row, r, aid in c.unique_rows(rows, "Kontoplan", "Konto"):
         fin = c.text(r["Finansiering"]).casefold()
         if fin not in ("decentral", "central"):
             c.add("Kontoplan", row, f"Finansiering for konto {aid} skal være 'decentral' eller 'central', ikke '{fin}'.")
@@ -477,10 +487,12 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> tuple[Mast
             financing=fin, central_line=line if fin == "central" else "",
             requires_project=c.yes_no("Kontoplan", row, "Kræver projektskema", r.get("Kræver projektskema")),
             on_overrun=over, contact=c.text(r.get("Kontaktperson")), block_grant=grant))
-    acc = {a.id: a for a in accounts}
+    return accounts
 
+
+def _budget_lines(c: _Collector, rows, cc_ids: set[str], acc: dict[str, Account]) -> list[BudgetLine]:
     budgets, seen = [], {}
-    for row, r in recs("Budget"):
+    for row, r in rows:
         cid, aid = c.text(r["Omkostningssted"]), c.text(r["Konto"])
         if cid == "" or aid == "":
             c.add("Budget", row, "Omkostningssted og Konto skal begge udfyldes.")
@@ -499,27 +511,31 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> tuple[Mast
         budgets.append(BudgetLine(
             cost_centre=cid, account=aid, budget=c.amount("Budget", row, "Budget", r["Budget"]),
             commitments=c.amount("Budget", row, "Disponeret", r.get("Disponeret"), 0)))
+    return budgets
 
-    projects, seen = [], {}
-    for row, r in recs("Projektskemaer"):
-        pid, hid = c.text(r["Projektnr"]), c.text(r["Aftaleholder"])
-        if not c.unique("Projektskemaer", pid, "Projektnr", row, seen):
-            continue
+
+def _projects(c: _Collector, rows, holder_ids: set[str]) -> list[ProjectForm]:
+    sheet = "Projektskemaer"
+    projects = []
+    for row, r, pid in c.unique_rows(rows, sheet, "Projektnr"):
+        hid = c.text(r["Aftaleholder"])
         if hid not in holder_ids:
-            c.add("Projektskemaer", row, f"projekt {pid} peger på aftaleholder '{hid}', som ikke findes.")
-        approved = c.amount("Projektskemaer", row, "Godkendt beløb", r["Godkendt beløb"])
+            c.add(sheet, row, f"projekt {pid} peger på aftaleholder '{hid}', som ikke findes.")
+        approved = c.amount(sheet, row, "Godkendt beløb", r["Godkendt beløb"])
         if approved < 0:  # a negative limit would silently turn ITB008 off
-            c.add("Projektskemaer", row, f"Godkendt beløb for projekt {pid} er negativt "
+            c.add(sheet, row, f"Godkendt beløb for projekt {pid} er negativt "
                   f"({format_kr(approved)}); det skal være 0 eller større.")
         projects.append(ProjectForm(
-            id=pid, title=c.text(r.get("Titel")), holder=hid,
-            approved_amount=approved,
-            approved_it=c.date("Projektskemaer", row, "Godkendt IT", r.get("Godkendt IT")),
-            approved_epo=c.date("Projektskemaer", row, "Godkendt EPO", r.get("Godkendt EPO")),
-            approved_finance=c.date("Projektskemaer", row, "Godkendt Økonomi", r.get("Godkendt Økonomi"))))
+            id=pid, title=c.text(r.get("Titel")), holder=hid, approved_amount=approved,
+            approved_it=c.date(sheet, row, "Godkendt IT", r.get("Godkendt IT")),
+            approved_epo=c.date(sheet, row, "Godkendt EPO", r.get("Godkendt EPO")),
+            approved_finance=c.date(sheet, row, "Godkendt Økonomi", r.get("Godkendt Økonomi"))))
+    return projects
 
+
+def _savings(c: _Collector, rows, acc: dict[str, Account], cc_ids: set[str]) -> list[Saving]:
     savings = []
-    for row, r in recs("Besparelser"):
+    for row, r in rows:
         measure = c.text(r["Tiltag"])
         aid, cid = c.text(r.get("Konto")), c.text(r.get("Omkostningssted"))
         if aid and aid not in acc:
@@ -528,7 +544,35 @@ def master_from_tables(tables: dict[str, Table | None], file: str) -> tuple[Mast
             c.add("Besparelser", row, f"omkostningssted '{cid}' findes ikke.")
         savings.append(Saving(measure=measure, account=aid, cost_centre=cid,
                               amount=c.amount("Besparelser", row, "Beløb", r["Beløb"])))
+    return savings
 
+
+def master_from_tables(tables: dict[str, Table | None], file: str) -> tuple[MasterData | None, list[Finding]]:
+    """Build and check :class:`MasterData` from the contract's sheets, one reader per sheet: ``(master, findings)``.
+
+    The sheets are read in the order their references need (holders before the
+    cost centres that name them, and so on); every problem of every sheet is
+    collected and returned together.
+    """
+    c = _Collector(file)
+
+    def recs(sheet):
+        t = tables.get(sheet)
+        return list(t.records()) if t is not None else []
+
+    settings_kw, year = _settings(c, recs("Indstillinger"))
+    holders = _holders(c, recs("Aftaleholdere"))
+    holder_ids = {h.id for h in holders}
+    ccs = _cost_centres(c, recs("Omkostningssteder"), holder_ids)
+    cc_ids = {x.id for x in ccs}
+    eans = _eans(c, recs("EAN"), holder_ids)
+    centrals = _central_lines(c, recs("Centrale budgetter"))
+    central_ids = {x.id for x in centrals}
+    accounts = _accounts(c, recs("Kontoplan"), central_ids)
+    acc = {a.id: a for a in accounts}
+    budgets = _budget_lines(c, recs("Budget"), cc_ids, acc)
+    projects = _projects(c, recs("Projektskemaer"), holder_ids)
+    savings = _savings(c, recs("Besparelser"), acc, cc_ids)
     column_names, problems = colnames.check_rows(recs(colnames.SHEET))
     for row, message in problems:
         c.add(colnames.SHEET, row, message)
@@ -574,20 +618,8 @@ def read_master_rows(sheets: dict[str, list[list]],
     """The loader of :func:`master_from_rows`: ``(master or None, findings)``."""
     from .reading import build_table
 
-    tables: dict[str, Table | None] = {}
-    missing = []
-    for sheet, (req, opt) in SHEETS.items():
+    def read(sheet: str, req, opt) -> Table | None:
         data = sheets.get(sheet)
-        if data is None:
-            if sheet not in OPTIONAL_SHEETS:
-                missing.append(sheet)
-            tables[sheet] = None
-            continue
-        try:
-            tables[sheet] = build_table(file, sheet, [list(r) for r in data], 1, req, opt)
-        except UnusableInput as exc:
-            return None, [master_data_finding(file, sheet, None, str(exc))]
-    if missing:
-        return None, [master_data_finding(file, s, None, f"arket '{s}' mangler i stamdata.")
-                      for s in missing]
-    return master_from_tables(tables, file)
+        return None if data is None else build_table(file, sheet, [list(r) for r in data], 1, req, opt)
+
+    return _master_from_sheets(read, file)

@@ -28,6 +28,16 @@ HOST = "127.0.0.1"  # a real server in tests and benchmarks never listens on any
 LOOPBACK = {"base_url": f"http://{HOST}", "client": (HOST, 50000)}
 
 
+def loopback_client(app):
+    """A TestClient for ``app`` whose requests arrive on and come from loopback.
+
+    A server error is answered as the server would (500), not raised into the test.
+    """
+    from fastapi.testclient import TestClient
+
+    return TestClient(app, raise_server_exceptions=False, **LOOPBACK)
+
+
 def in_server_process() -> bool:
     return os.environ.get("XLWINGS_ON_SERVER") == "true" and bool(os.environ.get("XLWINGS_LICENSE_KEY"))
 

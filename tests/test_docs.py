@@ -58,3 +58,28 @@ def test_unknown_command_is_a_danish_error_not_a_traceback():
                           text=True, timeout=60)
     assert proc.returncode == 2
     assert "fejl i kommandoen" in proc.stderr and "Traceback" not in proc.stderr
+
+
+ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+
+
+def test_the_architecture_doc_names_only_paths_that_exist():
+    named = re.findall(r"`((?:itbudget|udfs|addin|workbook_templates|tests|docs)/[^`\s]*|README\.md)`",
+                       ARCHITECTURE)
+    assert len(named) >= 15
+    missing = [p for p in named if "<" not in p and not (ROOT / p).exists()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("what", ["## Add a rule", "## Add a CLI command", "## Add a worksheet function"])
+def test_the_architecture_doc_says_where_to_add_each_thing(what):
+    assert what in ARCHITECTURE
+
+
+def test_every_operation_module_is_exported_from_the_package():
+    """A use case is a module of itbudget/operations/, exported from the package."""
+    import itbudget.operations as ops
+
+    modules = sorted(p.stem for p in (ROOT / "itbudget" / "operations").glob("*.py") if p.stem != "__init__")
+    for name in modules:
+        assert any(getattr(ops, f).__module__ == f"itbudget.operations.{name}" for f in ops.__all__), name

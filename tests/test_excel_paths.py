@@ -163,17 +163,14 @@ if not in_server_process():
         assert len(prices) == 1 and prices.pop() > 0
 
 else:
-    from fastapi.testclient import TestClient
-
     @pytest.fixture(scope="module")
     def client():
         from addin.gate import AccessSettings
         from addin.server import build_app
-        from officejs import LOOPBACK
+        from officejs import loopback_client
 
         # No server master: the workbook's own master ranges are passed, as taught.
-        return TestClient(build_app(None, AccessSettings.dev()), raise_server_exceptions=False,
-                          **LOOPBACK)
+        return loopback_client(build_app(None, AccessSettings.dev()))
 
     @pytest.mark.parametrize("empty", ENCODINGS.values(), ids=ENCODINGS.keys())
     def test_valider_over_http_gives_the_cli_statuses(client, holder, empty):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import tempfile
 from pathlib import Path
 
@@ -55,6 +56,23 @@ cells = st.one_of(
 rows = st.lists(st.lists(cells, min_size=0, max_size=12), max_size=25)
 
 
+#: Words every Danish refusal uses one of (the file is named first, then why).
+DANISH = re.compile(r"\b(er|ikke|kan|mangler|findes|filen|arket|linje|kolonne\w*|indeholder)\b")
+
+
+def check_refusal(exc: UnusableInput, file: str) -> None:
+    """A refusal of the file as a whole: names the file first, says why in Danish, exit code 2.
+
+    (It may span lines: it quotes the header text it found, line breaks and all.)
+    """
+    text = str(exc)
+    assert text.startswith((f"{file}:", f"{file},")), text
+    assert DANISH.search(text.split(":", 1)[1]), text
+    assert "Traceback" not in text, text
+    assert text.endswith("."), text
+    assert exc.exit_code == 2
+
+
 def check_validation(frame, input_rows: set[int]) -> None:
     result = validate(frame, MASTER, central_coverage=True)
     f = result.findings
@@ -90,7 +108,7 @@ def test_any_cells_in_a_real_workbook_read_and_validate(body):
         except UnusableInput as exc:
             # Only a refusal of the file as a whole, named, in Danish; e.g. a
             # text cell that looks like a header row, above the real one.
-            assert str(exc).startswith("fuzz.xlsx") and "Traceback" not in str(exc), exc
+            check_refusal(exc, "fuzz.xlsx")
             return
         check_validation(source.frame, set(range(2, len(body) + 2)))
 
@@ -107,6 +125,23 @@ csv_text = st.one_of(
 )
 
 
+def test_the_fuzzed_readers_both_refuse_and_read(tmp_path):
+    """The two outcomes the CSV fuzz accepts are both reachable, and a refusal is checked, not waved through."""
+    refused = tmp_path / "eksport.csv"
+    refused.write_bytes(b"\x00\x01\x02binary")
+    with pytest.raises(UnusableInput) as exc:
+        read_bookings(refused)
+    check_refusal(exc.value, "eksport.csv")
+    with pytest.raises(AssertionError):
+        check_refusal(exc.value, "en-anden.csv")
+    with pytest.raises(AssertionError):
+        check_refusal(UnusableInput("eksport.csv: could not parse the file."), "eksport.csv")
+    read = tmp_path / "ok.csv"
+    read.write_text(";".join(HEADERS) + "\n" + ";".join(["B1", "01-03-2026", "1001", "2210", "12,50"])
+                    + "\n", encoding="utf-8")
+    check_validation(read_bookings(read).frame, {2})
+
+
 @FUZZ
 @given(text=csv_text, encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
 def test_any_csv_text_gives_bookings_or_unusable_input(text, encoding):
@@ -117,7 +152,7 @@ def test_any_csv_text_gives_bookings_or_unusable_input(text, encoding):
         try:
             source = read_bookings(path)
         except UnusableInput as exc:
-            assert "eksport.csv" in str(exc)
+            check_refusal(exc, "eksport.csv")
             return
         frame = source.frame
         assert (frame["row"] >= 2).all()

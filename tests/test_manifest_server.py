@@ -4,7 +4,7 @@ project's xlwings Server app. Runs in a child pytest with xlwings in server mode
 
 from __future__ import annotations
 
-from officejs import LOOPBACK, delegate, in_server_process
+from officejs import delegate, in_server_process, loopback_client
 
 if not in_server_process():
     test_manifest_served = delegate(__file__)
@@ -12,7 +12,6 @@ else:
     import xml.etree.ElementTree as ET
 
     import pytest
-    from fastapi.testclient import TestClient
 
     from conftest import small_master_sheets, write_workbook
     from test_manifest import NS, XSD
@@ -23,8 +22,7 @@ else:
         from addin.server import build_app
 
         master = write_workbook(tmp_path_factory.mktemp("mf") / "stamdata.xlsx", small_master_sheets())
-        return TestClient(build_app(master, AccessSettings.dev()), raise_server_exceptions=False,
-                          **LOOPBACK)
+        return loopback_client(build_app(master, AccessSettings.dev()))
 
     def test_manifest_route_serves_ours_and_it_validates(client):
         import xmlschema

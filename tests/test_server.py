@@ -17,11 +17,10 @@ else:
 
     import httpx
     import pytest
-    from fastapi.testclient import TestClient
 
     from conftest import EAN_H1, booking, small_master_sheets, write_workbook
     from itbudget.bookings import BOOKING_HEADERS
-    from officejs import LOOPBACK, book_payload, function_call, serve_on_loopback
+    from officejs import book_payload, function_call, loopback_client, serve_on_loopback
 
     HEADER = list(BOOKING_HEADERS)
     FUNCTIONS = {"VALIDER", "REST", "DAEKKET", "EAN_GYLDIG", "EAN_AFTALEHOLDER", "PRIS_PR_ARBEJDSPLADS"}
@@ -35,7 +34,7 @@ else:
         from addin.gate import AccessSettings
         from addin.server import build_app
 
-        return TestClient(build_app(master_path, AccessSettings.dev()), raise_server_exceptions=False, **LOOPBACK)
+        return loopback_client(build_app(master_path, AccessSettings.dev()))
 
     def call(client, name, *args):
         return client.post("/xlwings/custom-functions-call", json=function_call(name, *args))

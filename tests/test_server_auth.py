@@ -86,12 +86,10 @@ else:
     import json
     import logging
 
-    from fastapi.testclient import TestClient
-
     from conftest import EAN_H2, booking, small_master_sheets, write_workbook
     from itbudget.access import hash_token
     from itbudget.bookings import BOOKING_HEADERS
-    from officejs import LOOPBACK, book_payload, function_call
+    from officejs import book_payload, function_call, loopback_client
 
     HEADER = list(BOOKING_HEADERS)
     FIN, H1 = "finance-token-" + "f" * 30, "holder1-token-" + "h" * 30
@@ -123,7 +121,7 @@ else:
 
         app = build_app(env["master"], AccessSettings.from_tokens(env["tokens"], max_body=300_000),
                         returns=env["returns"], output=env["output"], lists=env["lists"])
-        return TestClient(app, raise_server_exceptions=False, **LOOPBACK)
+        return loopback_client(app)
 
     def call(client, token, name, *args):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -290,7 +288,7 @@ else:
             return "Bearer " + jwt.encode({"alg": "RS256", "kid": "test"}, claims, key)
 
         app = build_app(env["master"], AccessSettings(ENTRAID))
-        return TestClient(app, raise_server_exceptions=False, **LOOPBACK), token
+        return loopback_client(app), token
 
     def test_entraid_roles_give_finance_or_one_holder(entra):
         client, token = entra

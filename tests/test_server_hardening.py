@@ -42,7 +42,7 @@ else:
 
     from conftest import booking, small_master_sheets, write_workbook
     from itbudget.bookings import BOOKING_HEADERS
-    from officejs import LOOPBACK, book_payload, function_call
+    from officejs import book_payload, function_call, loopback_client
 
     HEADER = list(BOOKING_HEADERS)
     CALL = "/xlwings/custom-functions-call"
@@ -58,7 +58,7 @@ else:
 
     @pytest.fixture(scope="module")
     def client(app):
-        return TestClient(app, raise_server_exceptions=False, **LOOPBACK)
+        return loopback_client(app)
 
     def _book(rows, **master):
         sheets = {"Bogføringer": rows}

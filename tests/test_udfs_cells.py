@@ -1,4 +1,4 @@
-"""Cells as each Excel runtime sends them (udfs.cells): empty-cell encodings, pywin32's
+"""Cells as each Excel runtime sends them (itbudget.cells): empty-cell encodings, pywin32's
 aware datetimes, floats and COM error codes, Office.js error dicts."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from xlwings import XlwingsError
 import udfs
 from conftest import booking, small_master_sheets
 from itbudget.bookings import BOOKING_HEADERS
-from udfs import cells, masterdata
+from itbudget import cells
+from udfs import masterdata
 
 HEADER = list(BOOKING_HEADERS)
 EMPTY = {"tom tekst": "", "null": None, "nul": 0}
@@ -78,6 +79,21 @@ def test_zero_means_empty_in_id_text_and_date_fields_only():
     assert rows[2] == [""] * 10                     # every field empty: a blank row
     assert rows[3][1] == "" and rows[3][0] == "" and rows[3][4] == 0.0
     assert rows[4][0] is False and rows[4][4] == 0  # a FALSE cell is a value, so Beløb 0 stays
+
+
+def test_where_empty_is_none_a_zero_is_a_typed_zero_and_other_cells_convert_alike():
+    """The macros' Book API says None for empty: a 0 stays 0; dicts, aware dates and COM codes convert."""
+    aware = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+    typed = [HEADER, booking(Projektnr=0, Tekst=0, Beløb=0), [None] * 10,
+             booking(Dato=aware, Bilag={"type": "Error", "basicValue": "#N/A"}, Konto=-2146826246)]
+    rows = cells.bookings_rows([list(r) for r in typed], zero_is_empty=False)
+    assert rows[1][9] == 0 and rows[1][5] == 0 and rows[1][4] == 0
+    assert rows[2] == [None] * 10
+    assert rows[3][1] == dt.datetime(2026, 3, 1) and rows[3][0] == "#N/A" and rows[3][3] == "#N/A"
+    both = cells.bookings_rows([list(r) for r in typed])
+    assert both[3] == rows[3]  # only the meaning of 0 differs between the encodings
+    master = cells.master_rows([["Konto", "Navn"], [0, None], [None, None]], zero_is_empty=False)
+    assert master == [["Konto", "Navn"], [0, None], [None, None]]
 
 
 def test_a_zero_in_master_ranges_is_an_empty_cell_or_an_unused_row():

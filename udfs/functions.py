@@ -26,7 +26,7 @@ from itbudget.parsing import clean_id, is_ean, parse_amount
 from itbudget.presentation import kr_float
 from itbudget.statuses import header_index, is_covered, line_remaining, status_column
 
-from .cells import bookings_rows, cell
+from itbudget.cells import bookings_rows, cell
 from .masterdata import resolve
 
 #: Excel function category on classic desktop Excel.

@@ -22,7 +22,7 @@ from itbudget.master_cache import cached, clear_cache, master_from_file, server_
 from itbudget.reading import norm_header
 from itbudget.settings import process_settings
 
-from .cells import master_rows
+from itbudget.cells import master_rows
 
 
 def sheet_of_range(rows: Sequence[Sequence[object]]) -> str:

@@ -16,32 +16,30 @@ from typing import TYPE_CHECKING
 
 from ..runtime import bulk_reading, gc_frozen, keep_until_exit
 from ..presentation import plural
+from . import add_as_of, add_format, add_master, command
 
 if TYPE_CHECKING:
     from ..consolidation import Consolidation
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "consolidate", help="konsolidér aftaleholdernes projektmapper",
-        description="Læser alle projektmapper og CSV-filer i MAPPE, validerer alle bogføringer "
-                    "samlet (også de centrale budgetlinjer), fordeler forbruget på de centrale "
-                    "linjer, beregner prisen pr. IT-arbejdsplads og status for besparelserne, og "
-                    "skriver konsolideringsprojektmappen og eventuelt forbrugslisterne.")
+    p = command(sub, "consolidate", run, help="konsolidér aftaleholdernes projektmapper", description="""
+        Læser alle projektmapper og CSV-filer i MAPPE, validerer alle bogføringer samlet (også de
+        centrale budgetlinjer), fordeler forbruget på de centrale linjer, beregner prisen pr.
+        IT-arbejdsplads og status for besparelserne, og skriver konsolideringsprojektmappen og eventuelt
+        forbrugslisterne.""")
     p.add_argument("directory", metavar="MAPPE", help="mappen med de indsamlede projektmapper og CSV-filer")
-    p.add_argument("--master", metavar="STAMDATA", required=True, help="stamdata-projektmappen")
+    add_master(p, required=True)
     p.add_argument("-o", "--output", metavar="UD.xlsx",
                    help="konsolideringsprojektmappen, der skal skrives")
     p.add_argument("--lists", metavar="LISTEMAPPE",
                    help="skriv én forbrugsliste pr. aftaleholder i denne mappe")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="uddataformat")
+    add_format(p)
     p.add_argument("--all", action="store_true", dest="all_findings",
                    help="vis alle fund i teksten (standard: de første fem pr. aftaleholder)")
-    p.add_argument("--as-of", metavar="ÅÅÅÅ-MM-DD", dest="as_of",
-                   help="budgetopfølgningens dato (standard: seneste bogføringsdato i budgetåret)")
+    add_as_of(p)
     p.add_argument("--workers", type=int, metavar="N",
                    help="antal processer, der læser filer samtidig (standard: alle kerner)")
-    p.set_defaults(run=run)
 
 
 def _read_with_progress(args) -> Consolidation:

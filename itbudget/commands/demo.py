@@ -15,17 +15,16 @@ import datetime as dt
 import shutil
 import sys
 from pathlib import Path
+from . import command
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="kør demokommunen fra ende til anden",
-                       description="Bygger demokommunen Bakkedal Kommune, udsender projektmapper, "
-                                   "fylder dem med bogføringer, validerer, konsoliderer og tjekker "
-                                   "e-fakturaer. Alt skrives i UDMAPPE.")
+    p = command(sub, "demo", run, help="kør demokommunen fra ende til anden", description="""
+        Bygger demokommunen Bakkedal Kommune, udsender projektmapper, fylder dem med bogføringer,
+        validerer, konsoliderer og tjekker e-fakturaer. Alt skrives i UDMAPPE.""")
     p.add_argument("outdir", metavar="UDMAPPE", nargs="?", default="demo_output",
                    help="hvor demoens filer skrives (standard: demo_output)")
     p.add_argument("--seed", type=int, default=2026, help="frø for de tilfældige data")
-    p.set_defaults(run=run)
 
 
 def _fill(issued: Path, rows: list[list], target: Path) -> None:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import sys
 
+from . import command
+
 
 def register(sub) -> None:
-    p = sub.add_parser("import", help="indlæs en eksport fra økonomisystemet i en projektmappe",
-                       description="Føjer bogføringerne i en eksport fra økonomisystemet (CSV eller "
-                                   "Excel, med egne overskrifter, titellinjer og Debet/Kredit) til "
-                                   "arket 'Bogføringer' i en aftaleholders projektmappe. Rækker, der "
-                                   "allerede står der, springes over; eksisterende rækker røres ikke.")
+    p = command(sub, "import", run, help="indlæs en eksport fra økonomisystemet i en projektmappe",
+                description="""
+        Føjer bogføringerne i en eksport fra økonomisystemet (CSV eller Excel, med egne overskrifter,
+        titellinjer og Debet/Kredit) til arket 'Bogføringer' i en aftaleholders projektmappe. Rækker,
+        der allerede står der, springes over; eksisterende rækker røres ikke.""")
     p.add_argument("export", metavar="EKSPORT", help="eksporten fra økonomisystemet (.csv, .xlsx, ...)")
     p.add_argument("workbook", metavar="PROJEKTMAPPE",
                    help="aftaleholderens udsendte projektmappe (.xlsx), som bogføringerne føjes til")
-    p.set_defaults(run=run)
 
 
 def run(args) -> int:

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+from . import add_format, add_master, command
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "invoices", help="kontrollér e-fakturaer (OIOUBL): EAN, aftaleholder og bogføring",
-        description="Læser OIOUBL-fakturaer og -kreditnotaer (XML) og viser, hvilke der har et "
-                    "forkert eller fremmed EAN-nummer, og (med --bookings) hvilke der ikke kan "
-                    "matches med en bogføring. Regler: ITB009, ITB010, ITB012-ITB017.")
+    p = command(sub, "invoices", run, help="kontrollér e-fakturaer (OIOUBL): EAN, aftaleholder og bogføring",
+                description="""
+        Læser OIOUBL-fakturaer og -kreditnotaer (XML) og viser, hvilke der har et forkert eller fremmed
+        EAN-nummer, og (med --bookings) hvilke der ikke kan matches med en bogføring. Regler: ITB009,
+        ITB010, ITB012-ITB017.""")
     p.add_argument("paths", nargs="+", metavar="STI",
                    help="XML-filer eller mapper med XML-filer")
-    p.add_argument("--master", required=True, metavar="STAMDATA",
-                   help="stamdata-projektmappen (EAN-numre og omkostningssteder)")
+    add_master(p, "stamdata-projektmappen (EAN-numre og omkostningssteder)", required=True)
     p.add_argument("--bookings", metavar="FIL_ELLER_MAPPE",
                    help="bogføringer (.xlsx eller .csv), eller en mappe med sådanne filer")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="uddataformat")
-    p.set_defaults(run=run)
+    add_format(p)
 
 
 def run(args) -> int:

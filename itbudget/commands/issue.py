@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from ..presentation import plural
+from . import command
 
 
 def register(sub) -> None:
-    p = sub.add_parser("issue", help="udsend én projektmappe pr. aftaleholder",
-                       description="Laver én projektmappe pr. aftaleholder ud fra stamdata, med "
-                                   "aftaleholderens egne stamdata, budgetlinjer og et ark til "
-                                   "bogføringer. Filnavnet begynder med aftaleholderens id. Ligger "
-                                   "aftaleholderens projektmappe allerede i mappen, flyttes det, "
-                                   "aftaleholderen har skrevet, over i den nye, og den gamle gemmes "
-                                   "som '… (før genudsendelse ÅÅÅÅ-MM-DD).xlsx'.")
+    p = command(sub, "issue", run, help="udsend én projektmappe pr. aftaleholder", description="""
+        Laver én projektmappe pr. aftaleholder ud fra stamdata, med aftaleholderens egne stamdata,
+        budgetlinjer og et ark til bogføringer. Filnavnet begynder med aftaleholderens id. Ligger
+        aftaleholderens projektmappe allerede i mappen, flyttes det, aftaleholderen har skrevet, over i
+        den nye, og den gamle gemmes som '… (før genudsendelse ÅÅÅÅ-MM-DD).xlsx'.""")
     p.add_argument("stamdata", metavar="STAMDATA", help="stamdata-projektmappen (.xlsx)")
     p.add_argument("outdir", metavar="MAPPE", help="mappen projektmapperne skrives til (oprettes)")
     p.add_argument("--aftaleholder", action="append", dest="holders", metavar="ID",
@@ -20,7 +19,6 @@ def register(sub) -> None:
     p.add_argument("--xlsm", action="store_true",
                    help="udsend makroaktiverede projektmapper (.xlsm) med knapperne Valider og Opdater "
                         "til klassisk Excel på Windows i stedet for .xlsx")
-    p.set_defaults(run=run)
 
 
 def run(args) -> int:
@@ -33,5 +31,6 @@ def run(args) -> int:
                   f"gemt som {done.kept[path].name})")
         else:
             print(f"Skrevet: {path}")
-    print(f"{plural(len(done.paths), 'projektmappe')} udsendt til {done.outdir} (stamdata af {done.master_date}).")
+    print(f"{plural(len(done.paths), 'projektmappe')} udsendt til {done.outdir} "
+          f"(stamdata af {done.master_date}).")
     return 0

@@ -5,22 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..presentation import plural
+from . import add_master, command
 
 
 def register(sub) -> None:
-    p = sub.add_parser("projects", help="indlæs udfyldte projektskemaer i stamdata",
-                       description="Læser udfyldte projektskemaer fra en mappe og skriver en kopi af "
-                                   "stamdata, hvor arket Projektskemaer er opdateret: nye projekter "
-                                   "tilføjes uden godkendelser (dem registrerer Økonomistaben i "
-                                   "stamdata), titler opdateres. Konflikter (samme projektnr med "
-                                   "andet beløb eller aftaleholder) "
-                                   "indlæses ikke, men meldes (afslutningskode 1). Stamdata-filen "
-                                   "ændres aldrig.")
+    p = command(sub, "projects", run, help="indlæs udfyldte projektskemaer i stamdata", description="""
+        Læser udfyldte projektskemaer fra en mappe og skriver en kopi af stamdata, hvor arket
+        Projektskemaer er opdateret: nye projekter tilføjes uden godkendelser (dem registrerer
+        Økonomistaben i stamdata), titler opdateres. Konflikter (samme projektnr med andet beløb eller
+        aftaleholder) indlæses ikke, men meldes (afslutningskode 1). Stamdata-filen ændres aldrig.""")
     p.add_argument("folder", metavar="MAPPE", help="mappen med udfyldte projektskemaer (.xlsx)")
-    p.add_argument("--master", required=True, metavar="STAMDATA", help="stamdata-projektmappen")
+    add_master(p, "stamdata-projektmappen", required=True)
     p.add_argument("-o", "--output", metavar="UD",
                    help="den opdaterede kopi (standard: '<stamdata> (opdateret).xlsx' ved siden af)")
-    p.set_defaults(run=run)
 
 
 def run(args) -> int:

@@ -23,14 +23,14 @@ import sys
 from pathlib import Path
 
 from ..errors import ItbudgetError, UnusableInput
+from . import add_master, command
 
 
 def register(sub) -> None:
-    p = sub.add_parser("serve", help="start Excel-tilføjelsesprogrammet (xlwings Server)",
-                       description="Starter Office.js-tilføjelsesprogrammet med funktionerne ITB.* og "
-                                   "makroerne Valider og Opdater. Uden certifikat kun på 127.0.0.1.")
-    p.add_argument("--master", metavar="STAMDATA",
-                   help="stamdata-projektmappen, som funktionerne bruger, når projektmappen ikke selv har stamdata")
+    p = command(sub, "serve", run, help="start Excel-tilføjelsesprogrammet (xlwings Server)", description="""
+        Starter Office.js-tilføjelsesprogrammet med funktionerne ITB.* og makroerne Valider og Opdater.
+        Uden certifikat kun på 127.0.0.1.""")
+    add_master(p, "stamdata-projektmappen, som funktionerne bruger, når projektmappen ikke selv har stamdata")
     p.add_argument("--tokens", metavar="FIL",
                    help="tokenfil (TOML, JSON eller CSV: name, role, sha256) til login uden Microsoft 365")
     p.add_argument("--dev", action="store_true",
@@ -54,7 +54,6 @@ def register(sub) -> None:
                    help="sekunder en klient har til at sende forespørgslens indhold (standard 60)")
     p.add_argument("--cert", metavar="CERT", help="TLS-certifikat (PEM) til HTTPS")
     p.add_argument("--key", metavar="KEY", help="privat nøgle (PEM) til certifikatet")
-    p.set_defaults(run=run)
 
 
 def check_args(args, settings=None) -> None:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from . import command
+
 
 def register(sub) -> None:
-    p = sub.add_parser("templates", help="skriv de tomme skabeloner",
-                       description="Skriver de tomme skabeloner: Stamdata.xlsx, "
-                                   "'Aftaleholder (skabelon).xlsx', Projektskema.xlsx og "
-                                   "konsolideringsprojektmappen. En fil, der allerede findes, "
-                                   "erstattes aldrig, hvis der kan være skrevet i den.")
+    p = command(sub, "templates", run, help="skriv de tomme skabeloner", description="""
+        Skriver de tomme skabeloner: Stamdata.xlsx, 'Aftaleholder (skabelon).xlsx', Projektskema.xlsx og
+        konsolideringsprojektmappen. En fil, der allerede findes, erstattes aldrig, hvis der kan være
+        skrevet i den.""")
     p.add_argument("outdir", metavar="MAPPE", help="mappen skabelonerne skrives til (oprettes)")
     p.add_argument("--overwrite", action="store_true",
                    help="erstat skabeloner, der findes i mappen og stadig er tomme")
-    p.set_defaults(run=run)
 
 
 def run(args) -> int:

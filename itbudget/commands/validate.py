@@ -6,20 +6,18 @@ import sys
 
 from ..files import bookings_arrow
 from ..runtime import bulk_reading, keep_until_exit, read_ahead
+from . import add_as_of, add_format, add_master, command
 
 
 def register(sub) -> None:
-    p = sub.add_parser("validate", help="valider bogføringer mod stamdata",
-                       description="Validerer bogføringerne i en aftaleholders projektmappe eller "
-                                   "en CSV/Excel-eksport mod alle regler ITB001-ITB011.")
+    p = command(sub, "validate", run, help="valider bogføringer mod stamdata", description="""
+        Validerer bogføringerne i en aftaleholders projektmappe eller en CSV/Excel-eksport mod alle
+        regler ITB001-ITB011.""")
     p.add_argument("bookings", metavar="BOGFØRINGER",
                    help="aftaleholderens projektmappe (.xlsx) eller en CSV/Excel-fil med bogføringer")
-    p.add_argument("--master", metavar="STAMDATA",
-                   help="stamdata-projektmappen (kræves for en fil med kun bogføringer)")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="uddataformat")
-    p.add_argument("--as-of", metavar="ÅÅÅÅ-MM-DD", dest="as_of",
-                   help="budgetopfølgningens dato (standard: seneste bogføringsdato i budgetåret)")
-    p.set_defaults(run=run)
+    add_master(p, "stamdata-projektmappen (kræves for en fil med kun bogføringer)")
+    add_format(p)
+    add_as_of(p)
 
 
 def run(args) -> int:

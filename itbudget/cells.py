@@ -1,6 +1,8 @@
-"""Cells as Excel hands them to a worksheet function, turned into what the core reads.
+"""Cells as Excel hands them to the adapters, turned into what the core reads.
 
-The one conversion point for both runtimes that call :mod:`udfs.functions`:
+The one conversion point for every way Excel reaches the core: the worksheet
+functions (:mod:`udfs`) and the macros (:mod:`addin.workbook`). Worksheet
+function arguments come from two runtimes:
 
 * Office.js (xlwings Server) sends JSON: an error cell or a data type as a dict
   with a ``basicValue``; dates as serial numbers; empty cells as ``""``, as
@@ -20,6 +22,10 @@ So that all of them give the same answers, in the bookings' contract columns:
   flag every real one.
 
 A COM error code becomes its text (``#N/A``), an unreadable value, hence a finding.
+
+The macros read a whole sheet through xlwings' Book API, which already says
+``None`` for an empty cell: a ``0`` there is a typed 0, so they convert with
+``zero_is_empty=False`` (every other rule above applies alike).
 """
 
 from __future__ import annotations
@@ -29,13 +35,13 @@ from itertools import chain
 from typing import Sequence
 
 import numpy as np
-from pandas._libs import lib
+from pandas.api.types import infer_dtype
 
-from itbudget.bookings import BOOKING_HEADERS
-from itbudget.errors import UnusableInput
-from itbudget.master import SHEETS
-from itbudget.reading import HEADER_SCAN_ROWS, norm_header
-from itbudget.statuses import header_index
+from .bookings import BOOKING_HEADERS
+from .errors import UnusableInput
+from .master import SHEETS
+from .reading import HEADER_SCAN_ROWS, norm_header
+from .statuses import header_index
 
 #: COM error codes (HRESULTs) pywin32 returns for error cells; xlwings' own table
 #: (``xlwings._xlwindows.cell_errors``) plus #GETTING_DATA.
@@ -51,7 +57,7 @@ COM_ERRORS = {
 }
 
 _NONE = type(None)
-#: ``lib.infer_dtype`` kinds (None skipped) that hold only text: no cell to convert.
+#: ``infer_dtype`` kinds (None skipped) that hold only text: no cell to convert.
 _NOTHING_TO_DO = {"string", "empty"}
 _PLAIN = {str, int, float, bool, _NONE}
 _AMOUNT = norm_header("Beløb")
@@ -105,23 +111,23 @@ def _resolve(column: np.ndarray, zero_is_empty: bool) -> np.ndarray:
 
     A column of text or floats (the common case) needs at most the zero check;
     other cells (ints that may be COM error codes, datetimes, Office.js dicts) go
-    through :func:`cell`. ``lib.infer_dtype`` tells the cases apart in one C pass.
+    through :func:`cell`. ``infer_dtype`` tells the cases apart in one C pass.
     """
     changed = np.zeros(len(column), dtype=bool)
-    kind = lib.infer_dtype(column, skipna=True)
+    kind = infer_dtype(column, skipna=True)
     if kind in _NOTHING_TO_DO:
         return changed
     if zero_is_empty:
         hits = np.flatnonzero(column == 0)  # 0, 0.0 and False; FALSE is a value
         if hits.size:
-            hits = hits[lib.map_infer(column[hits], type, convert=False) != bool]
+            hits = hits[_types(column[hits]) != bool]
         if hits.size:
             column[hits] = ""
             changed[hits] = True
-            kind = lib.infer_dtype(column, skipna=True)
+            kind = infer_dtype(column, skipna=True)
     if kind in _NOTHING_TO_DO or kind == "floating":
         return changed
-    types = lib.map_infer(column, type, convert=False)
+    types = _types(column)
     other = np.flatnonzero(~((types == str) | (types == float) | (types == _NONE)))
     if other.size:
         before = column[other]
@@ -132,16 +138,23 @@ def _resolve(column: np.ndarray, zero_is_empty: bool) -> np.ndarray:
     return changed
 
 
+def _types(column: np.ndarray) -> np.ndarray:
+    """Each cell's type, as an object array (one C pass over the column)."""
+    return np.fromiter(map(type, column), dtype=object, count=len(column))
+
+
 def _differs(a, b) -> bool:
     return a is not b and (type(a) is not type(b) or a != b)
 
 
-def bookings_rows(value) -> list:
+def bookings_rows(value, *, zero_is_empty: bool = True) -> list:
     """The bookings range as the core reads it, whatever encoding Excel used for empty cells.
 
     Only the contract's columns below the header row are looked at (the core reads
     nothing else); the rows where the header is searched for are converted whole.
     Rows nothing changed in are passed on as they came, not copied.
+    ``zero_is_empty``: a ``0`` may stand for an empty cell (worksheet function
+    arguments); False where empty cells arrive as ``None`` (the Book API).
     """
     rows = _checked(value, "Bogføringer")
     scan = min(len(rows), HEADER_SCAN_ROWS)
@@ -158,12 +171,12 @@ def bookings_rows(value) -> list:
     others = [j for j in fields if j != amount]
     changed = np.zeros(len(body), dtype=bool)
     for j in others:
-        changed |= _resolve(grid[:, j], zero_is_empty=True)
+        changed |= _resolve(grid[:, j], zero_is_empty=zero_is_empty)
     if amount is not None:
         column = grid[:, amount]
         changed |= _resolve(column, zero_is_empty=False)
         # Beløb 0 is empty only on a row with nothing else: then the row is blank.
-        zero = np.flatnonzero(_zeros(column))
+        zero = np.flatnonzero(_zeros(column)) if zero_is_empty else np.zeros(0, dtype=np.int64)
         for j in others:  # each filled column narrows the candidates
             if not zero.size:
                 break
@@ -181,7 +194,7 @@ def bookings_rows(value) -> list:
 
 def _zeros(column: np.ndarray) -> np.ndarray:
     """Where a column holds a numeric 0 (not False)."""
-    types = lib.map_infer(column, type, convert=False)
+    types = _types(column)
     return ((types == int) | (types == float)) & (column == 0)
 
 
@@ -194,13 +207,17 @@ def _empty(column: np.ndarray) -> np.ndarray:
     return blank
 
 
-def master_rows(rows: Sequence[Sequence[object]]) -> list[list]:
+def master_rows(rows: Sequence[Sequence[object]], *, zero_is_empty: bool = True) -> list[list]:
     """One master data range (a 2-D list, header row first) with empty encodings resolved.
 
     A row whose every cell is empty (``""``, ``None``, ``0``) is no record; a ``0``
-    in a text, id or date column is empty; numeric columns keep their 0.
+    in a text, id or date column is empty; numeric columns keep their 0. With
+    ``zero_is_empty=False`` (the Book API: empty is ``None``) only the cells are
+    converted and every row is kept, as the core's master reader reads a sheet.
     """
     grid = [[cell(v) for v in r] for r in rows]
+    if not zero_is_empty:
+        return grid
     header = [norm_header(v) if isinstance(v, str) else "" for v in grid[0]] if grid else []
     text = {j for j, h in enumerate(header) if h in _MASTER_FIELDS and h not in _MASTER_NUMBERS}
     out = grid[:1]
