@@ -29,6 +29,55 @@ def findings_records(findings, with_file: bool = False) -> list[dict]:
     return out
 
 
+FINDING_FIELDS = ("row", "voucher", "rule", "severity", "message", "sheet")
+
+
+def findings_json(findings, with_file: bool = False) -> str:
+    """The findings as a JSON array: the bytes ``json.dumps(findings_records(...), ensure_ascii=False)`` gives.
+
+    Rendered by column, not by row: a text column without quotes, backslashes
+    or control characters is its own JSON text between quotes (one check in
+    Arrow); any other column is encoded value by value with the json module.
+    The keys ride on literal pieces, and the records are joined in Arrow. On
+    200,000 findings this replaces 200,000 dicts and their walk by ``json.dumps``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(findings):
+        return "[]"
+    cols = (("file",) if with_file else ()) + FINDING_FIELDS
+    text = pa.large_string()
+    pieces: list = []
+    try:
+        for k, c in enumerate(cols):
+            key = ("{" if k == 0 else ", ") + json.dumps(c) + ": "
+            pieces += [pa.scalar(key, text), _json_column(findings[c], c == "row", pa, pc)]
+        pieces += [pa.scalar("}", text), pa.scalar("", text)]  # the last is the separator
+        records = pc.binary_join_element_wise(*pieces)
+        listed = pa.LargeListArray.from_arrays(pa.array([0, len(records)], pa.int64()), records)
+        return "[" + pc.binary_join(listed, pa.scalar(", ", text))[0].as_py() + "]"
+    except (UnicodeEncodeError, pa.ArrowInvalid):  # a lone surrogate: Arrow holds UTF-8 only
+        return json.dumps(findings_records(findings, with_file), ensure_ascii=False)
+
+
+def _json_column(series, integer: bool, pa, pc):
+    """A findings column as an Arrow array of its JSON texts, one per row."""
+    import pandas as pd
+
+    text = pa.large_string()
+    if integer:
+        if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
+            return pc.cast(pa.array(series.to_numpy()), text)
+        return pa.array([json.dumps(int(v)) for v in series.to_numpy()], text)
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow" and not series.hasnans:
+        arr = pa.array(series.array).cast(text)
+        if not pc.any(pc.match_substring_regex(arr, r'[\x00-\x1f"\\]')).as_py():
+            quote = pa.scalar('"', text)
+            return pc.binary_join_element_wise(quote, arr, quote, pa.scalar("", text))
+    return pa.array([json.dumps(v, ensure_ascii=False) for v in series.to_numpy()], text)
+
+
 def finding_lines(findings, indent: str = "  ") -> list[str]:
     """One line per finding, where it is first: ``eksport.csv, række 4: ITB003 Omkostningssted ...``."""
     return [f"{indent}{f.where()}: {f.rule} {f.message}" for f in records(findings)]
@@ -69,6 +118,11 @@ def followup_record(r) -> dict:
 
 
 def validation_dict(result: Validation) -> dict:
+    return {**_validation_head(result), "findings": findings_records(result.findings),
+            "lines": lines_records(result.lines)}
+
+
+def _validation_head(result: Validation) -> dict:
     f = result.ledger.frame
     files = list(dict.fromkeys(f["file"].tolist())) if len(f) else [result.file]
     return {
@@ -77,13 +131,14 @@ def validation_dict(result: Validation) -> dict:
         "blank_rows": result.blank_rows,
         "errors": result.errors,
         "warnings": result.warnings,
-        "findings": findings_records(result.findings),
-        "lines": lines_records(result.lines),
     }
 
 
 def validation_json(result: Validation) -> str:
-    return json.dumps(validation_dict(result), ensure_ascii=False) + "\n"
+    """``json.dumps(validation_dict(result), ensure_ascii=False)``, its findings rendered by column."""
+    head = json.dumps(_validation_head(result), ensure_ascii=False)
+    tail = json.dumps({"lines": lines_records(result.lines)}, ensure_ascii=False)
+    return f"{head[:-1]}, \"findings\": {findings_json(result.findings)}, {tail[1:]}\n"
 
 
 def shown_lines(result: Validation):

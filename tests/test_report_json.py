@@ -1,0 +1,75 @@
+"""The findings JSON rendered by column is byte for byte what json.dumps of the records gives."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import booking, frame_of
+from itbudget.report import findings_json, findings_records, validation_dict, validation_json
+from itbudget.validation import validate
+
+TEXT_COLUMNS = ("file", "voucher", "rule", "severity", "message", "sheet")
+# Quotes, backslashes, control characters, non-ASCII, U+2028 and empty texts, beside any text.
+TRICKY = st.sampled_from(["", '"', "\\", '\\"', "\n", "\t\r\b\f", "\x00", "\x1f", "\x7f", "æøå Økonomistaben",
+                          "\u2028", "€", "𝄞", '", "', "}, {"])
+TEXT = st.one_of(TRICKY, st.text(max_size=12), st.lists(TRICKY, max_size=4).map("".join))
+
+
+@st.composite
+def findings_frames(draw):
+    n = draw(st.integers(0, 25))
+    data = {"row": np.array(draw(st.lists(st.integers(-2**63, 2**63 - 1), min_size=n, max_size=n)),
+                            dtype=np.int64)}
+    storage = draw(st.sampled_from(["arrow", "object"]))
+    for c in TEXT_COLUMNS:
+        values = draw(st.lists(TEXT if storage == "arrow" else st.one_of(TEXT, st.none()), min_size=n, max_size=n))
+        if storage == "arrow":
+            data[c] = pd.array(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+        else:
+            data[c] = pd.Series(values, dtype=object)  # pandas would infer Arrow text
+    frame = pd.DataFrame(data)
+    assert frame["voucher"].dtype == (object if storage == "object" else "str")
+    return frame
+
+
+def old(findings, with_file=False) -> str:
+    return json.dumps(findings_records(findings, with_file), ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(findings_frames(), st.booleans())
+def test_findings_json_equals_json_dumps_of_the_records(findings, with_file):
+    assert findings_json(findings, with_file) == old(findings, with_file)
+
+
+def test_missing_values_and_lone_surrogates_render_as_before():
+    arrow = pd.StringDtype("pyarrow", na_value=np.nan)
+    frame = pd.DataFrame({
+        "row": np.array([4, 5, 6], dtype=np.int64),
+        "file": pd.array(["a.xlsx", None, "c"], dtype=arrow),  # NaN: json.dumps writes NaN
+        "voucher": pd.Series(["B1", None, "B\ud800"], dtype=object),  # a lone surrogate (not UTF-8)
+        "rule": pd.array(["ITB001"] * 3, dtype=arrow), "severity": pd.array(["error"] * 3, dtype=arrow),
+        "message": pd.array(["", "x", "y"], dtype=arrow), "sheet": pd.array(["S"] * 3, dtype=arrow),
+    })
+    for with_file in (False, True):
+        assert findings_json(frame, with_file) == old(frame, with_file)
+    assert findings_json(frame.iloc[:2], True) == old(frame.iloc[:2], True)
+    assert "NaN" in findings_json(frame.iloc[:2], True)
+
+
+@pytest.mark.parametrize("rows", [
+    [],
+    [booking(Bilag='B"1\\', Omkostningssted="9999"), booking(Bilag="B2", Konto="9999"),
+     booking(Bilag="B3", Beløb=10**9)],
+])
+def test_validation_json_is_json_dumps_of_the_validation(master, rows):
+    result = validate(frame_of(*rows), master)
+    assert validation_json(result) == json.dumps(validation_dict(result), ensure_ascii=False) + "\n"
+    if rows:
+        assert json.loads(validation_json(result))["findings"][0]["voucher"] == 'B"1\\'
