@@ -48,12 +48,16 @@ def findings_json(findings, with_file: bool = False) -> str:
         return "[]"
     cols = (("file",) if with_file else ()) + FINDING_FIELDS
     text = pa.large_string()
-    pieces: list = []
+    literals, columns = [""], []  # literals[i] precedes columns[i]; a plain text's quotes join them
     try:
         for k, c in enumerate(cols):
-            key = ("{" if k == 0 else ", ") + json.dumps(c) + ": "
-            pieces += [pa.scalar(key, text), _json_column(findings[c], c == "row", pa, pc)]
-        pieces += [pa.scalar("}", text), pa.scalar("", text)]  # the last is the separator
+            values, plain = _json_column(findings[c], c == "row", pa, pc)
+            literals[-1] += ("{" if k == 0 else ", ") + json.dumps(c) + ": " + ('"' if plain else "")
+            columns.append(values)
+            literals.append('"' if plain else "")
+        literals[-1] += "}"
+        pieces = [x for lit, values in zip(literals, columns) for x in (pa.scalar(lit, text), values)]
+        pieces += [pa.scalar(literals[-1], text), pa.scalar("", text)]  # the last is the separator
         records = pc.binary_join_element_wise(*pieces)
         listed = pa.LargeListArray.from_arrays(pa.array([0, len(records)], pa.int64()), records)
         return "[" + pc.binary_join(listed, pa.scalar(", ", text))[0].as_py() + "]"
@@ -62,20 +66,23 @@ def findings_json(findings, with_file: bool = False) -> str:
 
 
 def _json_column(series, integer: bool, pa, pc):
-    """A findings column as an Arrow array of its JSON texts, one per row."""
+    """A findings column as Arrow texts, one per row, and whether they are plain text still to quote.
+
+    Plain: a text column with no quote, backslash or control character, whose
+    JSON is the text between quotes. Otherwise the values' JSON texts.
+    """
     import pandas as pd
 
     text = pa.large_string()
     if integer:
         if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
-            return pc.cast(pa.array(series.to_numpy()), text)
-        return pa.array([json.dumps(int(v)) for v in series.to_numpy()], text)
+            return pc.cast(pa.array(series.to_numpy()), text), False
+        return pa.array([json.dumps(int(v)) for v in series.to_numpy()], text), False
     if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow" and not series.hasnans:
         arr = pa.array(series.array).cast(text)
         if not pc.any(pc.match_substring_regex(arr, r'[\x00-\x1f"\\]')).as_py():
-            quote = pa.scalar('"', text)
-            return pc.binary_join_element_wise(quote, arr, quote, pa.scalar("", text))
-    return pa.array([json.dumps(v, ensure_ascii=False) for v in series.to_numpy()], text)
+            return arr, True
+    return pa.array([json.dumps(v, ensure_ascii=False) for v in series.to_numpy()], text), False
 
 
 def finding_lines(findings, indent: str = "  ") -> list[str]:
