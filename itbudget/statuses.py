@@ -60,26 +60,33 @@ def row_statuses(result: Validation) -> list[str]:
     """One short status per booking, aligned with the ledger's positions.
 
     ``OK``, or the worst severity in Danish followed by each rule code and a
-    short reason: ``Fejl: ITB006 mangler 0,01 kr.; ITB011 ...``.
+    short reason: ``Fejl: ITB006 mangler 0,01 kr.; ITB011 ...``. Worked out by
+    column: the findings sorted by row (stably, so a row keeps its findings'
+    order), and only rows with several findings joined one by one.
     """
-    n = result.rows
-    codes: list[list[str]] = [[] for _ in range(n)]
-    worst = np.zeros(n, dtype=np.int8)  # 0 none, 1 warning, 2 error
+    out = np.full(result.rows, OK, dtype=object)
     fnd = result.findings
-    for pos, rule, sev, short in zip(fnd["position"].to_numpy(), fnd["rule"].to_numpy(),
-                                     fnd["severity"].to_numpy(), short_reasons(result)):
-        if pos < 0:  # a crashed rule has no row
-            continue
-        codes[pos].append(f"{rule} {short}".strip())
-        worst[pos] = max(worst[pos], 2 if sev == "error" else 1)
-    out = []
-    for i in range(n):
-        if not codes[i]:
-            out.append(OK)
-        else:
-            word = severity_word("error" if worst[i] == 2 else "warning")
-            out.append(f"{word}: {'; '.join(codes[i])}")
-    return out
+    pos = fnd["position"].to_numpy()
+    keep = np.flatnonzero(pos >= 0)  # a crashed rule has no row
+    if not len(keep):
+        return out.tolist()
+    pos, shorts = pos[keep], short_reasons(result)[keep]
+    items = np.empty(len(keep), dtype=object)
+    items[:] = [f"{rule} {short}".strip() for rule, short in zip(fnd["rule"].to_numpy()[keep].tolist(),
+                                                                  shorts.tolist())]
+    worst = np.zeros(result.rows, dtype=np.int8)  # 0 none, 1 warning, 2 error
+    np.maximum.at(worst, pos, np.where(fnd["severity"].to_numpy()[keep] == "error", 2, 1).astype(np.int8))
+    order = np.argsort(pos, kind="stable")
+    pos, items = pos[order], items[order]
+    starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]])
+    ends = np.r_[starts[1:], len(pos)]
+    joined = items[starts]
+    for k in np.flatnonzero(ends - starts > 1):
+        joined[k] = "; ".join(items[starts[k]:ends[k]].tolist())
+    rows = pos[starts]
+    words = np.array([f"{severity_word(sev)}: " for sev in ("warning", "error")], dtype=object)
+    out[rows] = words[(worst[rows] == 2).astype(np.intp)] + joined
+    return out.tolist()
 
 
 def row_messages(result: Validation) -> list[str]:

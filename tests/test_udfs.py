@@ -155,3 +155,14 @@ def test_functions_never_mutate_their_arguments():
     udfs.itb_valider(rows, *m)
     udfs.itb_rest("1001", "2210", rows, *m)
     assert (repr(rows), repr(m)) == snapshot
+
+
+def test_status_of_a_row_with_several_findings_names_each_in_order_under_the_worst_severity():
+    rows = [HEADER,
+            booking(Konto="2220", Beløb="600,00", Leverandør="Atea", Fakturanr="F1", EAN=EAN_H1),  # warning only
+            booking(Konto="2220", Beløb="1,00", Leverandør="Atea", Fakturanr="F1", EAN=EAN_H1),    # two warnings
+            booking(Omkostningssted="9999", Konto="9999", Beløb=1)]                    # two errors
+    statuses = [r[0] for r in udfs.itb_valider(rows, *ranges())]
+    assert statuses[1] == "Advarsel: ITB006 mangler 100,00 kr."
+    assert statuses[2] == "Advarsel: ITB006 mangler 1,00 kr.; ITB011 samme faktura bogført flere gange"
+    assert statuses[3].startswith("Fejl: ITB003 ") and "; ITB004 " in statuses[3], statuses[3]
