@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from . import command
 
+ORDER = 90
+
 
 def register(sub) -> None:
     p = command(sub, "demo", run, help="kør demokommunen fra ende til anden", description="""
