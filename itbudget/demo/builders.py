@@ -20,7 +20,7 @@ from ..presentation import kr_cell
 from .data import (ACCOUNT, ACCOUNTS, CENTRAL_LINES, CREDIT_SHARE, EXPORT_HEADERS, HOLDERS, MUNICIPALITY,
                    NO_INVOICE_SHARE, OVERRUN_SHARE, PROFILES, PROJECT_SHARE, PROJECTS, SAVINGS,
                    SAVINGS_TARGET_KR, YEAR, HolderSpec, ProjectSpec)
-from .rows import AMOUNT, COST_CENTRE, DATE, ACCOUNT_NO, PROJECT, Row
+from .rows import ACCOUNT_NO, AMOUNT, COST_CENTRE, DATE, PROJECT, Row
 
 
 def holder_id(n: int) -> str:

@@ -76,14 +76,16 @@ _PLANT: dict[str, Callable[[_Site], None]] = {
     "duplicate": _duplicate,
 }
 
-_ELIGIBLE: dict[str, Callable[[_Site], bool]] = {
-    "missing_project": lambda x: bool(x.row[PROJECT]),
-    "unknown_project": lambda x: bool(x.row[PROJECT]),
-    "missing_ean": lambda x: bool(x.row[INVOICE]),
-    "bad_ean": lambda x: bool(x.row[INVOICE]),
-    "foreign_ean": lambda x: bool(x.row[INVOICE]),
-    "no_budget_line": lambda x: bool(x.missing_lines.get(x.row[COST_CENTRE])) and not x.row[PROJECT],
-    "duplicate": lambda x: x.previous is not None and bool(x.previous[INVOICE]) and not x.previous[PROJECT],
+#: Which rows a kind can be planted in: ``(row, the holder's row before it or None, missing lines)``.
+_ELIGIBLE: dict[str, Callable[[Row, Row | None, dict], bool]] = {
+    "missing_project": lambda row, previous, missing: bool(row[PROJECT]),
+    "unknown_project": lambda row, previous, missing: bool(row[PROJECT]),
+    "missing_ean": lambda row, previous, missing: bool(row[INVOICE]),
+    "bad_ean": lambda row, previous, missing: bool(row[INVOICE]),
+    "foreign_ean": lambda row, previous, missing: bool(row[INVOICE]),
+    "no_budget_line": lambda row, previous, missing: bool(missing.get(row[COST_CENTRE])) and not row[PROJECT],
+    "duplicate": lambda row, previous, missing: (previous is not None and bool(previous[INVOICE])
+                                                 and not previous[PROJECT]),
 }
 
 
@@ -108,18 +110,18 @@ def plant_mistakes(rng: random.Random, s: Structure, bookings: dict[str, list[Ro
     missing = _missing_lines(s)
     foreign = {h: s.eans[hids[(i + 7) % len(hids)]][0] for i, h in enumerate(hids)}
 
-    def site(idx: int) -> _Site:
-        h, k = flat[idx]
-        return _Site(rng, bookings[h][k], bookings[h][k - 1] if k > 0 else None, h, len(taken), missing, foreign)
-
     for mistake in MISTAKES:
         want = max(1, round(len(flat) * mistake.share))
-        eligible = _ELIGIBLE.get(mistake.kind, lambda x: True)
+        eligible = _ELIGIBLE.get(mistake.kind)
         for idx in order:
             if want == 0:
                 break
-            if idx in taken or not eligible(site(idx)):
+            if idx in taken:
+                continue
+            h, k = flat[idx]
+            row, previous = bookings[h][k], bookings[h][k - 1] if k > 0 else None
+            if eligible is not None and not eligible(row, previous, missing):
                 continue
             taken.add(idx)
             want -= 1
-            _PLANT[mistake.kind](site(idx))
+            _PLANT[mistake.kind](_Site(rng, row, previous, h, len(taken), missing, foreign))
