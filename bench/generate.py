@@ -49,6 +49,17 @@ def write_master(demo, path: Path) -> Path:
     return write_master_workbook(demo.master_sheets, path)
 
 
+def write_master_without_budgets(demo, path: Path) -> Path:
+    """The demo's master data with every budget at 0 kr.: nearly every booking is then a finding (ITB006)."""
+    sheets = {k: [list(r) for r in v] for k, v in demo.master_sheets.items()}
+    for name in ("Budget", "Centrale budgetter"):
+        head = sheets[name][0]
+        at = head.index("Budget")
+        for r in sheets[name][1:]:
+            r[at] = 0
+    return write_master_workbook(sheets, path)
+
+
 def split_into_workbooks(rows: list[list], n_files: int, folder: Path) -> list[Path]:
     """Write ``rows`` as ``n_files`` bare bookings workbooks of equal size."""
     folder.mkdir(parents=True, exist_ok=True)

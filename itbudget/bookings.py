@@ -16,8 +16,8 @@ import pandas as pd
 
 from .column_names import ColumnName, header_key, header_map
 from .errors import UnusableInput
-from .exports import bookings_table, debit_credit, find_header
-from .files import opened
+from .exports import arrow_bookings_table, bookings_table, debit_credit, find_header
+from .files import ArrowSheet, bookings_arrow, opened
 from .master import column_names_from_book
 from .parsing import clean_ids, is_blank, parse_amounts, parse_dates
 from .reading import (CSV_SUFFIXES, WORKBOOK_SUFFIXES, Table, csv_rows, filled, find_sheet,
@@ -56,6 +56,12 @@ def _blank_where(values: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     return out
 
 
+def _ids(table: Table, name: str) -> np.ndarray:
+    """A column of identifiers, cleaned (by the reader, or here)."""
+    ids = table.ids.get(name)
+    return ids if ids is not None else clean_ids(table.get(name))
+
+
 def bookings_frame(table: Table) -> pd.DataFrame:
     """The typed bookings frame of one table; every record becomes one row."""
     n = len(table)
@@ -82,17 +88,17 @@ def bookings_frame(table: Table) -> pd.DataFrame:
         "date_ok": date_ok,
         "date_raw": date_raw,
         "date_blank": date_blank,
-        "cost_centre": clean_ids(table.get("Omkostningssted")),
-        "account": clean_ids(table.get("Konto")),
+        "cost_centre": _ids(table, "Omkostningssted"),
+        "account": _ids(table, "Konto"),
         "amount": ore,
         "amount_ok": amount_ok,
         "amount_raw": amount_raw,
         "amount_blank": amount_blank,
         "text": clean_ids(table.get("Tekst"), distinct=False),
-        "supplier": clean_ids(table.get("Leverandør")),
+        "supplier": _ids(table, "Leverandør"),
         "invoice_no": clean_ids(table.get("Fakturanr"), distinct=False),
-        "ean": clean_ids(table.get("EAN")),
-        "project": clean_ids(table.get("Projektnr")),
+        "ean": _ids(table, "EAN"),
+        "project": _ids(table, "Projektnr"),
     }
     # Explicit object dtype: pandas 3 would otherwise infer (and copy into) a string dtype.
     index = pd.RangeIndex(n)  # one shared index: pandas then need not align the columns
@@ -150,9 +156,17 @@ def read_bookings(path: Path | str, names: tuple[ColumnName, ...] | None = None)
     if sheet is None:
         sheet = _bookings_sheet(book, read, path.name, hmap)
     # Rows read ahead are taken out of the read-ahead, so they are freed once tabled.
-    data, first = read.pop(sheet) if sheet in read else sheet_rows(book, sheet, path.name)
-    table = bookings_table(path.name, sheet, data, first, hmap)
-    del data
+    ahead = read.pop(sheet, None)
+    table = None
+    if ahead is None or isinstance(ahead, ArrowSheet):
+        # fastexcel's Arrow columns where they give the same frame; else python-calamine.
+        arrow = ahead if ahead is not None else bookings_arrow(path, sheet, names)
+        table = arrow_bookings_table(path.name, sheet, arrow, hmap)
+        ahead = None
+    if table is None:
+        data, first = ahead if ahead is not None else sheet_rows(book, sheet, path.name)
+        table = bookings_table(path.name, sheet, data, first, hmap)
+        del data
     issued = find_sheet(book, "Indstillinger") is not None
     return BookingsSource(path, bookings_frame(table), table.blank_rows, issued, book)
 

@@ -76,6 +76,16 @@ def header_map(names: Iterable[ColumnName] = ()) -> dict[str, str]:
     return out
 
 
+def typed_as_text(names: Iterable[ColumnName] = ()) -> set[str]:
+    """Headers, as spelled, of the fields whose cells mix text and typed values (dates, amounts).
+
+    The Arrow read path reads these columns as text (:func:`itbudget.files.arrow_sheet`).
+    """
+    fields = ("Dato", *AMOUNT_FIELDS)
+    out = {f for f in fields} | {v for f in fields for v in BUILTIN_VARIANTS.get(f, ())}
+    return out | {n.header for n in names if n.field in fields}
+
+
 def check_rows(rows: Iterable[tuple[int, Mapping[str, object]]]
                ) -> tuple[tuple[ColumnName, ...], list[tuple[int, str]]]:
     """Kolonnenavne records ``(row, {Felt, Overskrift})`` as column names and problems ``(row, message)``."""

@@ -14,12 +14,15 @@ what is missing, and the ``Kolonnenavne`` sheet as the place to map it.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .column_names import AMOUNT_FIELDS, FIELDS, HEADER_FIELDS, SHEET, header_key
 from .errors import UnusableInput
 from .parsing import is_blank, parse_amounts
-from .reading import HEADER_SCAN_ROWS, Table, build_table
+from .reading import (HEADER_SCAN_ROWS, Table, arrow_ids, arrow_objects, build_table, rendered,
+                      without_blank_rows)
 
 
 def _recognised(row: list, names: dict[str, str]) -> dict[str, list[int]]:
@@ -129,3 +132,51 @@ def debit_credit(debit: np.ndarray, credit: np.ndarray) -> tuple[np.ndarray, np.
     ore = np.where(ok, d_ore - k_ore, 0).astype(np.int64)
     raw = np.where(~d_read, debit, np.where(~k_read, credit, ""))
     return raw.astype(object), ore, ok
+
+
+def arrow_bookings_table(file: str, sheet: str, read, names: dict[str, str]) -> Table | None:
+    """A bookings :class:`Table` from an :class:`itbudget.files.ArrowSheet`, as
+    :func:`bookings_table` would build it from python-calamine's rows.
+
+    ``names`` is :func:`itbudget.column_names.header_map`. None where the Arrow path
+    cannot promise the same bookings frame; the caller then reads the sheet with
+    python-calamine (which also words every problem with the header).
+    """
+    if read is None or read.error_columns:
+        return None
+    fields = _recognised(read.names, names)
+    if not is_header(fields) or any(len(cols) > 1 for cols in fields.values()):
+        return None
+    for name in read.names:  # fastexcel renames a repeated header; python-calamine would refuse it
+        base = re.sub(r"_\d+$", "", name)
+        if base != name and header_key(base) in names:
+            return None
+    if "Beløb" in fields:
+        fields = {f: cols for f, cols in fields.items() if f not in ("Debet", "Kredit")}
+    columns = {}
+    for f in [f for f in ("Dato", "Omkostningssted", "Konto", "Beløb") if f in fields] + \
+            [f for f in FIELDS if f in fields and f not in ("Dato", "Omkostningssted", "Konto", "Beløb")]:
+        header = read.names[fields[f][0]]
+        if rendered(header) or header not in read.columns:
+            return None
+        kind = "date" if f == "Dato" else "amount" if f in AMOUNT_FIELDS else "plain"
+        if kind == "plain" and header in read.as_text:
+            return None  # read as text for another field's sake: its types are not known
+        values = arrow_objects(read.columns[header], kind)
+        if values is None:
+            return None
+        columns[f] = values
+    rows = np.arange(2, 2 + read.height, dtype=np.int64)
+    columns, rows, blank = without_blank_rows(columns, rows)
+    # Identifiers cleaned on Arrow's dictionary (text columns read with strict types only).
+    ids = {}
+    for f in ("Omkostningssted", "Konto", "Leverandør", "EAN", "Projektnr"):
+        header = read.names[fields[f][0]] if f in fields else None
+        cleaned = arrow_ids(read.columns[header]) if header is not None else None
+        if cleaned is not None:
+            ids[f] = cleaned[rows - 2] if blank else cleaned
+    renamed = [""] * len(read.names)
+    for f, (j,) in fields.items():
+        renamed[j] = f
+    return Table(file=file, sheet=sheet, columns=columns, rows=rows, headers=renamed, blank_rows=blank,
+                 ids=ids)

@@ -8,14 +8,21 @@ a sheet, so those imports then cost next to nothing.
 
 Files are untrusted: sizes are capped and a zip part that would inflate beyond
 a sane limit is refused before anything is decompressed.
+
+:func:`arrow_sheet` reads a bookings sheet with fastexcel into Arrow instead (it
+imports fastexcel, and pyarrow with it, when called: on the read-ahead thread,
+where calamine's parse again releases the GIL); :mod:`itbudget.reading` turns
+those columns into the objects python-calamine would have given, or declines.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -152,6 +159,90 @@ def sheet_rows(book, sheet: str, file: str) -> tuple[list[list], int]:
             f"{file}, ark '{sheet}': arket kan ikke læses ({type(exc).__name__}: "
             f"{str(exc)[:200]}).") from None
     return data, first
+
+
+#: Number formats calamine reads as durations (built-in 46, elapsed ``[h]``, ``[mm]``, ``[ss]``).
+_DURATION_FORMAT = re.compile(rb'numFmtId="46"|formatCode="[^"]*\[[hHmMsS]')
+#: Cell types fastexcel reads a column as (its ``dtype``) that :func:`itbudget.reading.arrow_table` can take.
+ARROW_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+@dataclass
+class ArrowSheet:
+    """A sheet read by fastexcel into Arrow: the columns ``wanted`` picked, under the names row 1 gives them.
+
+    ``names`` are every column's header (fastexcel's, ``__UNNAMED__n`` for an empty one),
+    ``columns`` the picked ones by header, ``error_columns`` the picked columns with a
+    cell that fastexcel could not express in the column's type (an error cell, or text
+    in a column of numbers that it takes for a missing value).
+    """
+
+    names: list[str]
+    columns: dict[str, object]
+    error_columns: set[str]
+    height: int
+    #: The picked columns read as text whatever their cells' types (``text_headers``).
+    as_text: set[str] = frozenset()
+
+
+def _has_duration_formats(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            styles = next((n for n in zf.namelist() if n.lower() == "xl/styles.xml"), None)
+            return styles is not None and _DURATION_FORMAT.search(zf.read(styles)) is not None
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return True
+
+
+def arrow_sheet(path: Path, sheet: str, wanted: Callable[[str], bool],
+                text_headers: set[str]) -> ArrowSheet | None:
+    """``sheet`` of an .xlsx read by fastexcel (calamine into Arrow, no Python object per cell).
+
+    Row 1 holds the headers; the columns whose header ``wanted`` accepts are read, each
+    as the one type all its cells have (fastexcel's strict inference over every row), or
+    as text when its header is one of ``text_headers`` (dates and amounts, where typed
+    cells and text mix). None where this path cannot promise what python-calamine reads:
+    not an .xlsx, fastexcel missing, a picked column of mixed types, duration formats in
+    the workbook (a duration read as text looks like a date), or anything fastexcel
+    refuses. The caller then reads the sheet with python-calamine.
+    """
+    if path.suffix.lower() not in ARROW_SUFFIXES or _has_duration_formats(path):
+        return None
+    try:
+        import fastexcel
+    except ImportError:
+        return None
+    # Its warnings (a column of blanks read as text) are no news to a person: not on stderr.
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    names: dict[int, str] = {}
+
+    def pick(column) -> bool:
+        names[column.absolute_index] = column.name
+        return wanted(column.name)
+
+    try:
+        loaded = fastexcel.read_excel(str(path)).load_sheet(
+            sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict", use_columns=pick,
+            dtypes={h: "string" for h in text_headers} or None)
+        batch, errors = loaded.to_arrow_with_errors()
+    except Exception:  # noqa: BLE001 - any refusal means: read it the other way
+        return None
+    bad = {names.get(e.position[1]) for e in errors.errors} if errors is not None else set()
+    return ArrowSheet(names=[names[k] for k in sorted(names)],
+                      columns={n: batch.column(i) for i, n in enumerate(batch.schema.names)},
+                      error_columns=bad, height=batch.num_rows,
+                      as_text={n for n in batch.schema.names if n in text_headers})
+
+
+def bookings_arrow(path: Path | str, sheet: str, names: tuple = ()) -> ArrowSheet | None:
+    """:func:`arrow_sheet` of a bookings sheet: the columns some field's header names.
+
+    ``names``: the master data's Kolonnenavne (:class:`itbudget.column_names.ColumnName`).
+    """
+    from .column_names import header_key, header_map, typed_as_text
+
+    hmap = header_map(names)
+    return arrow_sheet(Path(path), sheet, lambda h: header_key(h) in hmap, typed_as_text(names))
 
 
 def find_sheet(book, wanted: str) -> str | None:

@@ -1,7 +1,7 @@
 """The ledger: bookings joined once with master data, placed on budget lines.
 
 :func:`prepare` adds to a bookings frame everything the rules ask about, in
-four named derivations, each declaring the columns it adds (:data:`DERIVATIONS`):
+named derivations, each declaring the columns it adds (:data:`DERIVATIONS`):
 
 * placement: the holder of each cost centre, the account's terms, whether the
   booking is in the budget year and can be placed on a line at all;
@@ -11,7 +11,8 @@ four named derivations, each declaring the columns it adds (:data:`DERIVATIONS`)
 * phasing: on a line with a Periodisering row, the budget phased through the
   booking's month and how far the line's use runs ahead of it (ITB018);
 * projects: the project's approval day, running total and excess;
-* EAN routing: whether the EAN is valid and whose it is.
+* EAN routing: whether the EAN is valid and whose it is;
+* duplicates: which earlier booking holds the same supplier invoice (ITB011).
 
 Running totals follow DOMAIN.md's order (date, then source order). Rules then
 only compare declared columns. Inputs are never mutated; a new frame is returned.
@@ -27,6 +28,7 @@ import pandas as pd
 
 from .allocation import round_div
 from .budget_changes import LineRef
+from .invoice_keys import duplicate_of
 from .master import MasterData
 from .parsing import factorize_values, is_ean
 
@@ -289,7 +291,7 @@ def _projects(x: _Context) -> dict[str, np.ndarray]:
         days = [getattr(form, attr) for attr, _ in APPROVERS] if form is not None else [None]
         if None not in days:
             approved_on[k] = np.datetime64(max(days), "D")
-    new["project_known"] = approved >= 0
+    new["project_known"] = _spread([p in projects for p in pr_uniq], pr_codes, False, bool)
     new["project_approved_on"] = approved_on[pr_codes]
     on_project = x.added["placeable"] & (approved >= 0)
     project_running = _running_total(pr_codes, x.days, x.amount, on_project)
@@ -304,6 +306,11 @@ def _ean_routing(x: _Context) -> dict[str, np.ndarray]:
     holder_of_ean = x.master.holder_of_ean
     return {"ean_valid": _spread([is_ean(e) for e in ean_uniq], ean_codes, False, bool),
             "ean_holder": _spread([holder_of_ean.get(e, "") for e in ean_uniq], ean_codes, "")}
+
+
+def _duplicates(x: _Context) -> dict[str, np.ndarray]:
+    return {"duplicate_of": duplicate_of(np.asarray(x.col["supplier"], dtype=object),
+                                         np.asarray(x.col["invoice_no"], dtype=object))}
 
 
 #: Every column :func:`prepare` adds, by the derivation that adds it, in order.
@@ -344,6 +351,10 @@ DERIVATIONS: tuple[Derivation, ...] = (
         "ean_valid": ("bool", "the EAN has 13 digits and a valid GS1 check digit"),
         "ean_holder": ("object", "the holder the EAN is registered to ('' none)"),
     }, _ean_routing),
+    Derivation("duplicates", {
+        "duplicate_of": ("int64", "the position of the first booking of the same Leverandør + Fakturanr "
+                                  "(case-insensitive), -1 for the first and for bookings without both"),
+    }, _duplicates),
 )
 
 

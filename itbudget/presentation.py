@@ -9,6 +9,8 @@ pandas): the CLI imports it at parse time.
 
 from __future__ import annotations
 
+import functools
+
 #: Danish nouns the product counts: singular -> plural (indefinite forms).
 _PLURALS = {
     "advarsel": "advarsler",
@@ -53,6 +55,68 @@ def format_kr(ore: int, unit: bool = True) -> str:
     q, r = divmod(abs(int(ore)), 100)
     text = f"{sign}{thousands(q)},{r:02d}"
     return f"{text} kr." if unit else text
+
+
+def format_kr_parts(ore, prefix: str = "", suffix: str = "") -> list:
+    """The texts of :func:`format_kr` over a NumPy array of øre, in parts to be joined row by row.
+
+    For messages about many bookings at once: a value's kroner are cut into
+    groups of three digits and each group's text is looked up (``"1"``,
+    ``".234"``, ``",50 kr."``), so the parts are references to a few thousand
+    shared strings, not new strings; ``prefix`` and ``suffix`` ride on the first
+    and last lookups. Joined row by row, the parts read
+    ``prefix + format_kr(v) + suffix``; a value with fewer groups than the
+    largest has empty parts.
+    """
+    import numpy as np  # here, not at the top: the CLI imports this module at parse time
+
+    ore = np.asarray(ore, dtype=np.int64)
+    negative = ore < 0
+    whole, cents = np.divmod(np.abs(ore), 100)
+    groups = np.ones(len(ore), dtype=np.int64)  # groups of three digits (0 kr. has one)
+    rest = whole // 1000
+    while (more := rest > 0).any():
+        groups += more
+        rest //= 1000
+    lead = np.array([f"{prefix}{g}" for g in range(1000)] + [f"{prefix}-{g}" for g in range(1000)],
+                    dtype=object)
+    scale = 1000 ** (groups - 1)
+    parts = [lead[whole // scale + 1000 * negative]]
+    thousands = _thousands()
+    for k in range(1, int(groups.max(initial=1))):
+        has = groups > k
+        scale = np.where(has, scale // 1000, 1)
+        parts.append(np.where(has, thousands[(whole // scale) % 1000], ""))
+    parts.append(np.array([f",{c:02d} kr.{suffix}" for c in range(100)], dtype=object)[cents])
+    return parts
+
+
+def format_kr_array(ore, prefix: str = "", suffix: str = ""):
+    """``prefix + format_kr(v) + suffix`` for each value of a NumPy array of øre, as an object array."""
+    import numpy as np
+
+    return join_parts(format_kr_parts(ore, prefix, suffix), len(ore))
+
+
+def join_parts(parts: list, n: int):
+    """Object arrays of texts concatenated row by row: one new string per row, however many parts."""
+    import numpy as np
+
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return parts[0] + parts[1]
+    out = np.empty(n, dtype=object)
+    out[:] = list(map("".join, zip(*parts)))
+    return out
+
+
+@functools.cache
+def _thousands():
+    """``".000"`` to ``".999"``: the text of every group of three digits after the first."""
+    import numpy as np
+
+    return np.array([f".{g:03d}" for g in range(1000)], dtype=object)
 
 
 def kr(ore: int | None, unit: bool = True, missing: str = "") -> str:
@@ -117,5 +181,6 @@ def source_status_word(status: str) -> str:
     return _SOURCE_STATUS_WORDS.get(status, status)
 
 
-__all__ = ["format_kr", "invoice_status_word", "kr", "kr_cell", "kr_float", "noun",
-           "ore_to_kr_str", "plural", "severity_word", "source_status_word", "thousands"]
+__all__ = ["format_kr", "format_kr_array", "format_kr_parts", "invoice_status_word", "join_parts", "kr",
+           "kr_cell", "kr_float", "noun", "ore_to_kr_str", "plural", "severity_word", "source_status_word",
+           "thousands"]

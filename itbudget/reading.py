@@ -12,7 +12,9 @@ The safety checks and the opening of workbooks live in :mod:`itbudget.files`
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +45,8 @@ class Table:
     rows: np.ndarray
     headers: list[str] = field(default_factory=list)
     blank_rows: int = 0
+    #: Columns already cleaned as identifiers (:func:`itbudget.parsing.clean_ids`), by name.
+    ids: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -76,6 +80,41 @@ def _locate_header(data: list[list], required: list[str], optional: list[str]) -
     if best is None or best_hits < max(1, (len(required) + 1) // 2):
         return None
     return best
+
+
+def without_blank_rows(columns: dict[str, np.ndarray], rows: np.ndarray
+                        ) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
+    """The columns and row numbers without the records whose every contract cell is blank, and how many those were."""
+    # A record needs at least one filled contract cell; blank rows are skipped.
+    # Columns narrow the candidates in turn, so with a filled first column the
+    # cost is one pass over one column, not over every cell.
+    n = len(rows)
+    cand = np.arange(n)
+    for col in columns.values():
+        if cand.size == 0:
+            break
+        sub = col[cand]
+        # Element-wise comparison runs in C; only text that is not empty is
+        # then checked for being nothing but whitespace.
+        empty = (sub == "") | (sub == None)  # noqa: E711
+        text = np.flatnonzero(~empty)
+        if text.size:
+            values = sub[text]
+            kind = infer_dtype(values, skipna=False)  # one C pass: is there text at all?
+            if kind == "string":
+                empty[text] = np.fromiter(map(str.isspace, values), dtype=bool, count=text.size)
+            elif "mixed" in kind or kind == "unknown-array":
+                empty[text] = np.fromiter(
+                    (type(v) is str and v.isspace() for v in values), dtype=bool, count=text.size)
+            # Any other kind (numbers, dates, booleans) holds no text, so nothing blank.
+        cand = cand[empty]
+    blank = int(cand.size)
+    if blank:
+        filled = np.ones(n, dtype=bool)
+        filled[cand] = False
+        columns = {k: v[filled] for k, v in columns.items()}
+        rows = rows[filled]
+    return columns, rows, blank
 
 
 def build_table(file: str, sheet: str, data: list[list], first_row: int,
@@ -131,36 +170,104 @@ def build_table(file: str, sheet: str, data: list[list], first_row: int,
     if body:
         grid[:] = body  # one C-level copy; columns are then cheap views
     columns = {name: grid[:, j] for name, j in positions.items()}
-    # A record needs at least one filled contract cell; blank rows are skipped.
-    # Columns narrow the candidates in turn, so with a filled first column the
-    # cost is one pass over one column, not over every cell.
-    cand = np.arange(len(body))
-    for col in columns.values():
-        if cand.size == 0:
-            break
-        sub = col[cand]
-        # Element-wise comparison runs in C; only text that is not empty is
-        # then checked for being nothing but whitespace.
-        empty = (sub == "") | (sub == None)  # noqa: E711
-        text = np.flatnonzero(~empty)
-        if text.size:
-            values = sub[text]
-            kind = infer_dtype(values, skipna=False)  # one C pass: is there text at all?
-            if kind == "string":
-                empty[text] = np.fromiter(map(str.isspace, values), dtype=bool, count=text.size)
-            elif "mixed" in kind or kind == "unknown-array":
-                empty[text] = np.fromiter(
-                    (type(v) is str and v.isspace() for v in values), dtype=bool, count=text.size)
-            # Any other kind (numbers, dates, booleans) holds no text, so nothing blank.
-        cand = cand[empty]
-    filled = np.ones(len(body), dtype=bool)
-    filled[cand] = False
-    blank = int(cand.size)
-    if blank:
-        columns = {k: v[filled] for k, v in columns.items()}
-        rows = rows[filled]
+    columns, rows, blank = without_blank_rows(columns, rows)
     return Table(file=file, sheet=sheet, columns=columns, rows=rows,
                  headers=[str(h) for h in header], blank_rows=blank)
+
+
+# --- The Arrow read path (fastexcel) -------------------------------------------------------
+# A column fastexcel reads as text holds, besides text cells, numbers, dates and booleans
+# rendered as text ("1234.5", "2026-03-01 00:00:00", "true"). Where such a rendering stands,
+# the cell may have been either; the path is taken only where both would give the same
+# bookings frame, and otherwise the sheet is read with python-calamine.
+_RENDERED_NUMBER = r"-?\d+(?:\.\d+)?|-?inf|NaN"
+_RENDERED_OTHER = r"true|false|\d{4}-\d\d-\d\d(?: \d\d:\d\d:\d\d(?:\.\d+)?|T.*)"
+_RENDERED = re.compile(f"(?:{_RENDERED_NUMBER}|{_RENDERED_OTHER})", re.DOTALL)
+#: A date cell as fastexcel renders it: it reads as the same date as text. (Before 1900,
+#: that is serial numbers below 1, python-calamine gives a time of day, which is no date.)
+_RENDERED_DATETIME = r"(?:19|[2-9]\d)\d\d-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?"
+_FIRST_DATE = dt.datetime(1900, 1, 1)
+#: An amount in a form that reads the same as text and as the number it renders:
+#: at most two decimals and ten digits before them (|amount| <= MAX_AMOUNT_ORE).
+_PLAIN_AMOUNT = r"-?\d{1,10}(?:\.\d{1,2})?"
+
+
+def rendered(text: str) -> bool:
+    """Whether fastexcel renders some cell that is not text like this."""
+    return _RENDERED.fullmatch(text) is not None
+
+
+def _spread(encoded, uniques: np.ndarray) -> np.ndarray:
+    """The values of a dictionary-encoded column from its decoded dictionary; '' for a missing one."""
+    out = np.empty(len(uniques) + 1, dtype=object)
+    out[:-1] = uniques
+    out[-1] = ""
+    return out[encoded.indices.fill_null(-1).to_numpy()]
+
+
+def arrow_ids(column) -> np.ndarray | None:
+    """A text column as :func:`itbudget.parsing.clean_ids` cleans it, each distinct text cleaned once
+    (Arrow's hash of the column, not Python's); None for a column that is not text."""
+    import pyarrow as pa
+
+    from .parsing import clean_ids
+
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return None
+    encoded = column.dictionary_encode()
+    return _spread(encoded, clean_ids(encoded.dictionary.to_numpy(zero_copy_only=False)))
+
+
+def arrow_objects(column, kind: str) -> np.ndarray | None:
+    """An Arrow column as the objects python-calamine gives for its cells ('' for an empty one).
+
+    ``kind``: "date", "amount" or "plain" (any other column). None where the path does
+    not apply (a type it does not take, or a rendering that could stand for another cell).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(column)
+    if pa.types.is_null(column.type):
+        return filled(n, "")
+    if pa.types.is_floating(column.type) and kind != "date":  # serial dates: the usual way
+        out = column.to_numpy(zero_copy_only=False).astype(object)
+        if column.null_count:
+            out[np.asarray(column.is_null())] = ""
+        return out
+    if pa.types.is_timestamp(column.type) and kind == "date":
+        earliest = pc.min(column).as_py()
+        if earliest is not None and earliest < _FIRST_DATE:
+            return None
+        encoded = column.dictionary_encode()
+        return _spread(encoded, np.array(encoded.dictionary.to_pylist() + [None], dtype=object)[:-1])
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return None
+    if kind == "plain":  # read with strict types: every filled cell is text
+        encoded = column.dictionary_encode()
+        return _spread(encoded, encoded.dictionary.to_numpy(zero_copy_only=False))
+    if kind == "amount":
+        # Mostly numbers rendered as text, few of them alike: taken whole, not by distinct value.
+        plain = pc.match_substring_regex(column, f"^(?:{_PLAIN_AMOUNT})$").fill_null(False)
+        other = pc.invert(plain)
+        rest = column.filter(other)
+        if pc.any(pc.match_substring_regex(rest, f"^(?s:{_RENDERED.pattern})$")).as_py():
+            return None
+        out = np.empty(n, dtype=object)
+        # Text or number: a plain amount reads as these øre either way.
+        out[plain.to_numpy(zero_copy_only=False)] = pc.cast(column.filter(plain), pa.float64()).to_numpy()
+        rest_values = rest.to_numpy(zero_copy_only=False)
+        rest_values[np.asarray(rest.is_null())] = ""
+        out[other.to_numpy(zero_copy_only=False)] = rest_values
+        return out
+    encoded = column.dictionary_encode()
+    texts = encoded.dictionary
+    uniques = texts.to_numpy(zero_copy_only=False)
+    rendered = pc.match_substring_regex(texts, f"^(?s:{_RENDERED.pattern})$").to_numpy(zero_copy_only=False)
+    dated = pc.match_substring_regex(texts, f"^(?:{_RENDERED_DATETIME})$").to_numpy(zero_copy_only=False)
+    if (rendered & ~dated).any():
+        return None  # a number or a boolean, or text that looks like one: read the usual way
+    return _spread(encoded, uniques)
 
 
 def read_sheet(book, file: str, sheet: str, required: list[str],

@@ -70,15 +70,17 @@ def gc_frozen():
 class ReadAhead:
     """One workbook opened and one sheet read on a background thread.
 
-    :meth:`result` waits for it and returns ``(book, {sheet: (rows, first_row)})``;
+    :meth:`result` waits for it and returns ``(book, {sheet: (rows, first_row)})`` (or
+    ``{sheet: ArrowSheet}`` when ``arrow`` read it);
     the sheet is absent when the workbook has none by that name. An error in the
     thread (a refused or unreadable file) is raised again by :meth:`result`, in
     the caller's thread, as if the caller had opened the file itself.
     """
 
-    def __init__(self, path: Path | str, sheet: str):
+    def __init__(self, path: Path | str, sheet: str, arrow: Callable[[str], object] | None = None):
         self.path = Path(path)
         self.sheet = sheet
+        self.arrow = arrow
         self._out: tuple | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="itbudget-read-ahead", daemon=True)
@@ -88,7 +90,12 @@ class ReadAhead:
         try:
             book = files.open_workbook(self.path)
             name = files.find_sheet(book, self.sheet)
-            self._out = (book, {name: files.sheet_rows(book, name, self.path.name)} if name else {})
+            if name is None:
+                self._out = (book, {})
+                return
+            # fastexcel's Arrow columns where they read as python-calamine's rows would.
+            read = self.arrow(name) if self.arrow is not None else None
+            self._out = (book, {name: read if read is not None else files.sheet_rows(book, name, self.path.name)})
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             self._error = exc
 
@@ -99,12 +106,16 @@ class ReadAhead:
         return self._out
 
 
-def read_ahead(path: Path | str, sheet: str) -> ReadAhead | None:
+def read_ahead(path: Path | str, sheet: str, arrow: Callable[[str], object] | None = None
+               ) -> ReadAhead | None:
     """Start reading ``sheet`` of the workbook at ``path``; the next :func:`files.opened` of
-    that path takes the result. None (nothing started) for a file that is not a workbook."""
+    that path takes the result. None (nothing started) for a file that is not a workbook.
+
+    ``arrow(sheet_name)``, if given, reads the sheet into Arrow first (an
+    :class:`itbudget.files.ArrowSheet`, or None to read it with python-calamine)."""
     if Path(path).suffix.lower() not in files.WORKBOOK_SUFFIXES:
         return None
-    ahead = ReadAhead(path, sheet)
+    ahead = ReadAhead(path, sheet, arrow)
     files.hand_over(path, ahead.result)
     return ahead
 

@@ -43,9 +43,17 @@ def validate_rows(rows: Sequence[Sequence[object]], master: MasterData, *,
                     blank_rows=table.blank_rows)
 
 
-def _short_reason(rule: str, position: int, frame) -> str:
-    r = _RULES.get(rule)
-    return r.short_reason(frame, position) if r is not None else ""
+def short_reasons(result: Validation) -> np.ndarray:
+    """Each finding's short reason (``mangler 0,01 kr.``), from its rule's declaration ("" for none)."""
+    fnd = result.findings
+    out = np.full(len(fnd), "", dtype=object)
+    pos, rules = fnd["position"].to_numpy(), fnd["rule"].to_numpy()
+    for code in dict.fromkeys(rules.tolist()):
+        r = _RULES.get(code)
+        at = np.flatnonzero((rules == code) & (pos >= 0))
+        if r is not None and len(at):
+            out[at] = r.short_texts(result.ledger, pos[at])
+    return out
 
 
 def row_statuses(result: Validation) -> list[str]:
@@ -57,13 +65,12 @@ def row_statuses(result: Validation) -> list[str]:
     n = result.rows
     codes: list[list[str]] = [[] for _ in range(n)]
     worst = np.zeros(n, dtype=np.int8)  # 0 none, 1 warning, 2 error
-    frame = result.ledger.frame
     fnd = result.findings
-    for pos, rule, sev in zip(fnd["position"].to_numpy(), fnd["rule"].to_numpy(),
-                              fnd["severity"].to_numpy()):
+    for pos, rule, sev, short in zip(fnd["position"].to_numpy(), fnd["rule"].to_numpy(),
+                                     fnd["severity"].to_numpy(), short_reasons(result)):
         if pos < 0:  # a crashed rule has no row
             continue
-        codes[pos].append(f"{rule} {_short_reason(rule, int(pos), frame)}".strip())
+        codes[pos].append(f"{rule} {short}".strip())
         worst[pos] = max(worst[pos], 2 if sev == "error" else 1)
     out = []
     for i in range(n):

@@ -21,7 +21,7 @@ from .findings import COLUMNS, conform, empty_frame
 from .followup import Estimate, add_followup, resolve_as_of
 from .ledger import Ledger, central_line_key, line_key, prepare
 from .master import READABLE_TEMPLATE_VERSIONS, MasterData
-from .rules import RULES
+from .rules import RULES, Columns
 
 FINDING_COLUMNS = COLUMNS
 LINE_COLUMNS = ["holder", "cost_centre", "account", "central_line", "budget", "commitments",
@@ -62,43 +62,60 @@ def empty_findings() -> pd.DataFrame:
 _WARNING_VALUES = ("advar",)
 
 
-def _severities(r, hits, frame: pd.DataFrame, pos: np.ndarray):
-    """Each hit's severity: the rule's own, per row, or read from its severity column."""
-    if hits.severities is not None:
-        return hits.severities
+def _severities(r, columns: Columns, pos: np.ndarray):
+    """Each hit's severity: the rule's own, or read from its severity column."""
     if r.severity_column is None:
-        return r.severity
-    values = frame[r.severity_column].to_numpy()[pos]
-    return np.where(np.isin(values, _WARNING_VALUES), "warning", r.severity)
+        return np.array([r.severity], dtype=object)[np.zeros(len(pos), dtype=np.intp)]
+    values = columns[r.severity_column][pos]
+    return np.where(np.isin(values, _WARNING_VALUES), "warning", r.severity).astype(object)
+
+
+#: The findings columns a rule fills; the others (part, holder, contact) keep their defaults.
+_RULE_COLUMNS = ("file", "sheet", "row", "voucher", "rule", "severity", "message", "position")
+
+
+def _crashed(code: str) -> dict[str, list]:
+    """A rule that raised, as a finding about the rule (called while handling the exception)."""
+    tb = traceback.format_exc(limit=3)
+    message = f"Intern fejl i reglen {code}; kontakt IT-staben. {tb.splitlines()[-1]}"
+    return {"file": [""], "sheet": [""], "row": [0], "voucher": [""], "rule": [code],
+            "severity": ["error"], "message": [message], "position": [-1]}
 
 
 def run_rules(ledger: Ledger, rules=None) -> pd.DataFrame:
-    """Run every rule and collect their hits as findings, ordered by source row."""
-    f = ledger.frame
-    parts = []
-    for r in rules or RULES:
+    """Apply every rule's mask, format its messages, and collect the findings by source row.
+
+    The rules are declared data (:mod:`itbudget.rules`); this is the one place
+    that turns their hits into findings with fixed columns, as pandera's runner
+    turns failed checks into failure cases. Findings are ordered by source row,
+    then rule code; a crashed rule's finding (no row) comes first.
+    """
+    columns = Columns(ledger.frame)
+    hits, crashed = [], []
+    for r in sorted(rules or RULES, key=lambda x: x.code):
         try:
-            hits = r.check(ledger)
+            pos, which = r.hits(columns)
+            if len(pos):
+                hits.append((r.code, pos, _severities(r, columns, pos),
+                             r.render(columns, ledger.master, pos, which)))
         except Exception:  # a broken rule is a bug; report it, keep the others
-            tb = traceback.format_exc(limit=3)
-            parts.append(pd.DataFrame({
-                "file": [""], "sheet": [""], "row": [0], "voucher": [""], "rule": [r.code],
-                "severity": ["error"], "position": [-1],
-                "message": [f"Intern fejl i reglen {r.code}; kontakt IT-staben. {tb.splitlines()[-1]}"]}))
-            continue
-        if not len(hits.positions):
-            continue
-        pos = np.asarray(hits.positions, dtype=np.int64)
-        parts.append(pd.DataFrame({
-            "file": f["file"].to_numpy()[pos], "sheet": f["sheet"].to_numpy()[pos],
-            "row": f["row"].to_numpy()[pos], "voucher": f["voucher"].to_numpy()[pos],
-            "rule": r.code, "severity": _severities(r, hits, f, pos),
-            "message": list(hits.messages), "position": pos}))
-    if not parts:
+            crashed.append(_crashed(r.code))
+    if not hits and not crashed:
         return empty_findings()
-    out = pd.concat(parts, ignore_index=True)
-    out = out.sort_values(["position", "rule"], kind="stable", ignore_index=True)
-    return conform(out)
+    data = {c: [np.array([v for x in crashed for v in x[c]],
+                         dtype=np.int64 if c in ("row", "position") else object)] for c in _RULE_COLUMNS}
+    if hits:
+        pos = np.concatenate([p for _, p, _, _ in hits])
+        rank = np.concatenate([np.full(len(p), k, dtype=np.int64) for k, (_, p, _, _) in enumerate(hits)])
+        order = np.lexsort((rank, pos))  # rules come in code order: by row, then code
+        pos = pos[order]
+        for c in ("file", "sheet", "row", "voucher"):
+            data[c].append(columns[c][pos])
+        data["rule"].append(np.array([code for code, *_ in hits], dtype=object)[rank[order]])
+        data["severity"].append(np.concatenate([s for _, _, s, _ in hits])[order])
+        data["message"].append(np.concatenate([m for _, _, _, m in hits])[order])
+        data["position"].append(pos)
+    return conform(pd.DataFrame({c: np.concatenate(v) for c, v in data.items()}))
 
 
 def line_status(ledger: Ledger) -> pd.DataFrame:

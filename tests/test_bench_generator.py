@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import generate  # noqa: E402
@@ -53,5 +55,23 @@ def test_make_bench_prints_a_row_with_its_ratio_and_verdict():
                           "--no-scaling"], cwd=root, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     row = next(line for line in out.stdout.splitlines() if line.startswith("| issue 20 holder workbooks"))
-    assert re.search(r"\| \d+\.\d+x \| <= 1\.5x \| (OK|MISSED) \|$", row), row
+    # ratio, target, verdict, then the distance from the fastexcel floor (empty: issue reads no bookings)
+    assert re.search(r"\| \d+\.\d+x \| <= 1\.5x \| (OK|MISSED) \| [^|]* \|$", row), row
     assert "plain openpyxl" in row and "Machine:" in out.stdout
+
+
+def test_master_data_without_budgets_makes_nearly_every_booking_a_finding(tmp_path):
+    demo = generate.municipality(2_000)
+    book = generate.write_bookings_xlsx(demo.all_bookings()[:2_000], tmp_path / "bogf.xlsx")
+    v = validate_file(book, generate.write_master_without_budgets(demo, tmp_path / "stamdata_0.xlsx"))
+    assert v.lines["budget"].eq(0).all()
+    assert v.findings["position"].nunique() > 0.9 * v.rows
+
+
+def test_publish_replaces_only_the_generated_block():
+    from bench.publish import BEGIN, END, replace_block
+
+    text = f"intro\n{BEGIN}\nold table\n{END}\nprose after\n"
+    assert replace_block(text, "| new |\n") == f"intro\n{BEGIN}\n| new |\n{END}\nprose after\n"
+    with pytest.raises(ValueError):
+        replace_block("no block here", "| new |")

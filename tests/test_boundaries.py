@@ -135,7 +135,7 @@ def test_the_core_uses_no_private_pandas_and_no_process_switches():
     found = _core_imports_where(lambda n: n.startswith("pandas._") or n.split(".")[0] in ("gc", "atexit"))
     # writing.py's gc.collect() is no tuning: it closes the files a writer cut short by a full
     # disk still holds, so the output's temporary can be removed (writing._release_writer).
-    assert found == {"itbudget.parsing": sorted(allowed), "itbudget.rules.duplicates": sorted(allowed),
+    assert found == {"itbudget.parsing": sorted(allowed), "itbudget.invoice_keys": sorted(allowed),
                      "itbudget.writing": ["gc"]}
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from itbudget.ledger import _running_total
 from itbudget.parsing import _DISTINCT_MIN_ROWS, _clean_one, _parse_dates, clean_ids, parse_dates
 from itbudget.reading import build_table
-from itbudget.rules.duplicates import _folded_codes
+from itbudget.invoice_keys import folded_codes
 
 CELLS = st.one_of(
     st.none(), st.just(""), st.just("  "), st.just(" 1001 "), st.just("KN-7"), st.just("kn-7"),
@@ -120,7 +120,7 @@ def test_running_total_matches_a_loop_in_date_then_source_order(rows):
                 max_size=30))
 def test_invoice_keys_fold_case_like_casefold(values):
     column = np.array(values, dtype=object)
-    codes, _, blank = _folded_codes(column)
+    codes, _, blank = folded_codes(column)
     for i, a in enumerate(values):
         assert blank[i] == (a == "")
         for j, b in enumerate(values):

@@ -77,7 +77,7 @@ def test_the_cycle_finder_finds_a_cycle_and_only_cycles():
 
 def test_the_graph_sees_the_project():
     graph = import_graph(module_level=True)
-    assert "itbudget.ledger" in graph["itbudget.rules.coverage"]
+    assert "itbudget.ledger" in graph["itbudget.rules.registry"]
     assert "udfs.functions" in graph["udfs"]
 
 

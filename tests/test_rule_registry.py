@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import booking, frame_of, small_master_sheets
-from ruletools import run
+from ruletools import hits, run
 
 from itbudget.bookings import FRAME_COLUMNS
 from itbudget.ledger import DERIVATIONS, central_line_key, line_key, prepare
-from itbudget.rules import RULES
+from itbudget.rules import CONTACT_HINT, RULES, Columns
+from itbudget.rules.messages import FORMATS
 from itbudget.master import master_from_rows
 from itbudget.statuses import row_statuses
 
@@ -59,7 +60,8 @@ def test_prepare_adds_exactly_the_declared_columns_with_their_types():
         for name, (dtype, meaning) in d.adds.items():
             assert str(frame[name].dtype) == dtype, name
             assert meaning, f"{name} has no meaning declared"
-    assert [d.name for d in DERIVATIONS] == ["placement", "coverage", "phasing", "projects", "ean routing"]
+    assert [d.name for d in DERIVATIONS] == ["placement", "coverage", "phasing", "projects", "ean routing",
+                                             "duplicates"]
 
 
 def test_the_line_column_holds_the_one_line_key():
@@ -86,11 +88,50 @@ def test_row_status_reasons_come_from_the_registry():
     result = _ledger([booking(Konto="9999"), booking(Beløb=10**8)])
     statuses = row_statuses(result)
     by_code = {r.code: r for r in RULES}
-    frame = result.ledger.frame
     for pos, code in zip(result.findings["position"], result.findings["rule"]):
-        assert f"{code} {by_code[code].short_reason(frame, int(pos))}" in statuses[pos]
+        short, = by_code[code].short_texts(result.ledger, np.array([pos]))
+        assert f"{code} {short}" in statuses[pos]
     assert "ITB004 konto findes ikke i IT-kontoplanen" in statuses[0]
-    assert "ITB006 mangler" in statuses[1]
+    assert "ITB006 mangler 99.999.000,00 kr." in statuses[1]
+
+
+def _declared_columns() -> set[str]:
+    return set(FRAME_COLUMNS) | {c for d in DERIVATIONS for c in d.adds}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_every_template_field_names_a_declared_ledger_column(rule):
+    declared = _declared_columns()
+    fields = rule.display_fields()
+    for template in rule.templates:
+        assert template.fields or template.text, rule.code
+        for name, spec in template.fields:
+            assert spec in FORMATS, f"{rule.code}: unknown format {spec!r} in {template.text!r}"
+            if name in fields:
+                assert spec == "", f"{rule.code}: display field {name} takes no format"
+                assert set(fields[name].columns) <= declared, (rule.code, name)
+            else:
+                assert name in declared, f"{rule.code}: {name} is no declared ledger column"
+        assert template.columns(fields) <= declared
+
+
+def test_each_display_field_declares_how_it_is_made():
+    for rule in RULES:
+        for field in rule.display_fields().values():
+            assert (field.each is None) != (field.rows is None), field.name
+
+
+def test_a_display_field_reads_only_the_columns_it_declares():
+    result = _ledger([booking()])
+    columns = Columns(result.ledger.frame).only(CONTACT_HINT.columns)
+    assert columns["contact"][0] == "Karen Ø"
+    with pytest.raises(KeyError):
+        columns["amount"]
+
+
+def test_a_rule_with_several_messages_picks_one_per_row():
+    result = _ledger([booking(Fakturanr="F1"), booking(Fakturanr="F2", EAN="123")])
+    assert [m.split(" ")[:2] for _, _, m in hits(result, "ITB009")] == [["EAN", "mangler"], ["EAN", "'123'"]]
 
 
 def test_prepare_never_mutates_the_bookings():

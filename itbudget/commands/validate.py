@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from ..files import bookings_arrow
 from ..runtime import bulk_reading, keep_until_exit, read_ahead
 from . import add_as_of, add_format, add_master, command
 
@@ -25,7 +26,7 @@ def run(args) -> int:
     with bulk_reading():
         # The workbook is parsed on a second core while pandas and the rules are imported.
         # (The sheet's name is bookings.BOOKINGS_SHEET; that module would import pandas first.)
-        read_ahead(args.bookings, "Bogføringer")
+        read_ahead(args.bookings, "Bogføringer", lambda sheet: bookings_arrow(args.bookings, sheet))
         from ..findings import exit_code
         from ..report import validation_json, validation_text
         from ..followup import parse_as_of

@@ -1,90 +1,30 @@
-"""ITB011: the same supplier invoice booked more than once."""
+"""ITB011: the same supplier invoice booked more than once (the ledger's ``duplicate_of``)."""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
-from pandas._libs import hashtable
 
-from ..ledger import Ledger
-from .registry import Hits, contact_hint, rule
+from .messages import Field, text_array
+from .registry import rule
 
 
-def _changed_by_folding(uniques: np.ndarray, joined: str, folded: str) -> np.ndarray | None:
-    """Positions of the values that case folding changes; None when folding changed a length.
-
-    Compares the two texts as arrays of code points: one vectorised pass over
-    the characters instead of one Python comparison per value.
-    """
-    if len(folded) != len(joined):
-        return None
-    a = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    b = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
-    separators = np.flatnonzero(a == 0x1F)
-    if len(separators) != len(uniques) - 1:  # a value holds the separator itself
-        return None
-    return np.unique(np.searchsorted(separators, np.flatnonzero(a != b)))
+def _first_booking(master, c, positions: np.ndarray) -> np.ndarray:
+    """Where the first booking of the invoice is: its row, its file when another, its voucher."""
+    first = c["duplicate_of"][positions]
+    files = c["file"]
+    out = "række " + text_array(c["row"][first].astype(str))
+    elsewhere = np.flatnonzero(files[first] != files[positions])
+    out[elsewhere] = out[elsewhere] + " i " + files[first[elsewhere]]
+    vouchers = c["voucher"][first]
+    with_voucher = np.flatnonzero(vouchers != "")
+    out[with_voucher] = out[with_voucher] + " (bilag " + vouchers[with_voucher] + ")"
+    return out
 
 
-def _folded_codes(values: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
-    """Codes equal where values are equal ignoring case, their count, and where values are blank.
-
-    ``values`` are cleaned text (never None). Each distinct value is hashed
-    once; case folding maps character by character, so all distinct values fold
-    in one call, and usually few change (credit notes "KN-..."): only those
-    are looked up and merged.
-    """
-    table = hashtable.PyObjectHashTable(max(1, len(values)))
-    uniques, codes = table.factorize(values)
-    blank_code = table.lookup(np.array([""], dtype=object))[0]  # -1: no blank value
-    blank = (codes == blank_code) | (codes < 0)
-    joined = "\x1f".join(uniques)
-    folded = joined.casefold()
-    if folded != joined:
-        changed = _changed_by_folding(uniques, joined, folded)
-        if changed is None:
-            changed = np.flatnonzero([u.casefold() != u for u in uniques])
-        keys = np.array([uniques[i].casefold() for i in changed.tolist()], dtype=object)
-        # A distinct value that already is a folded key ("kn-1" beside "KN-1") keeps its code.
-        existing = table.lookup(keys) if len(keys) else np.zeros(0, dtype=np.intp)
-        canon = np.arange(len(uniques) + 1, dtype=np.int64)
-        canon[-1] = -1
-        first: dict[str, int] = {}
-        for i, key, at in zip(changed.tolist(), keys.tolist(), existing.tolist()):
-            if key not in first:
-                first[key] = at if at >= 0 else i
-            canon[i] = first[key]
-        codes = canon[codes]
-    return codes.astype(np.int64), len(uniques), blank
-
-
-@rule("ITB011", "warning", "Samme faktura bogført flere gange")
-def duplicate_invoice(ledger: Ledger) -> Hits:
-    f = ledger.frame
-    supplier = f["supplier"].to_numpy(dtype=object)
-    invoice = f["invoice_no"].to_numpy(dtype=object)
-    s_codes, _, s_blank = _folded_codes(supplier)
-    i_codes, width, i_blank = _folded_codes(invoice)
-    idx = np.flatnonzero(~s_blank & ~i_blank)
-    if idx.size == 0:
-        return Hits.none()
-    codes, _ = pd.factorize(s_codes[idx] * (width + 1) + i_codes[idx])
-    # Codes are numbered in order of first appearance, so a booking is a key's
-    # first exactly where its code exceeds every code before it.
-    first_flags = codes > np.maximum.accumulate(np.r_[-1, codes[:-1]])
-    first = idx[np.flatnonzero(first_flags)[codes]]  # source position of each key's first booking
-    dup = first != idx
-    pos, orig = idx[dup], first[dup]
-    if pos.size == 0:
-        return Hits.none()
-    rows, files, vouchers = f["row"].to_numpy(), f["file"].to_numpy(), f["voucher"].to_numpy()
-    contacts = f["contact"].to_numpy()
-    msgs = []
-    for i, j in zip(pos.tolist(), orig.tolist()):
-        where = f"række {rows[j]}" + (f" i {files[j]}" if files[j] != files[i] else "")
-        voucher = f" (bilag {vouchers[j]})" if vouchers[j] else ""
-        # A possible double payment: stop before paying, and say whom finance has on the account.
-        msgs.append(f"Faktura {invoice[i]} fra {supplier[i]} er allerede bogført i {where}{voucher}. "
-                    "Betal den ikke igen, før du har tjekket med leverandøren, om den er sendt to gange."
-                    f"{contact_hint(contacts[i])}")
-    return Hits(pos, msgs)
+rule("ITB011", "warning", "Samme faktura bogført flere gange",
+     mask=lambda c: c["duplicate_of"] >= 0,
+     # A possible double payment: stop before paying, and say whom finance has on the account.
+     message="Faktura {invoice_no} fra {supplier} er allerede bogført i {first_booking}. "
+             "Betal den ikke igen, før du har tjekket med leverandøren, om den er sendt to gange."
+             "{contact_hint}",
+     fields=[Field("first_booking", ("duplicate_of", "row", "file", "voucher"), rows=_first_booking)])

@@ -2,47 +2,33 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from ..ledger import Ledger
-from .registry import Hits, contact_hint, rule
+from .messages import Field
+from .registry import first_of, rule
 
 
-@rule("ITB009", "error", "EAN mangler eller har forkert kontrolciffer")
-def ean_invalid(ledger: Ledger) -> Hits:
-    f = ledger.frame
-    blank = f["ean"].to_numpy() == ""
-    invoice = f["invoice_no"].to_numpy() != ""
-    valid = f["ean_valid"].to_numpy()
-    pos = np.flatnonzero((blank & invoice) | (~blank & ~valid))
-    sub = f.iloc[pos]
-    msgs = []
-    for e, k in zip(sub["ean"], sub["contact"]):
-        if e == "":
-            msgs.append("EAN mangler på en fakturabogføring; fakturaen skal sendes til "
-                        f"aftaleholderens EAN-nummer.{contact_hint(k)}")
-        else:
-            msgs.append(f"EAN '{e}' er ikke et gyldigt EAN-nummer (13 cifre med korrekt "
-                        f"kontrolciffer).{contact_hint(k)}")
-    return Hits(pos, msgs)
+def _ean_owner(master, owner: str) -> str:
+    scope = master.scope  # a holder's workbook knows only its own EAN numbers
+    if owner:
+        return f"er registreret til aftaleholder {owner}"
+    if scope:
+        return f"tilhører ikke aftaleholder {scope} (det er en anden aftaleholders EAN-nummer eller ukendt)"
+    return "er ikke registreret i stamdata"
 
 
-@rule("ITB010", "error", "EAN tilhører ikke omkostningsstedets aftaleholder")
-def ean_foreign(ledger: Ledger) -> Hits:
-    f = ledger.frame
-    mask = (f["ean_valid"].to_numpy() & f["cc_known"].to_numpy()
-            & (f["ean_holder"].to_numpy() != f["holder"].to_numpy()))
-    pos = np.flatnonzero(mask)
-    holders = ledger.master.holder_by_id
-    sub = f.iloc[pos]
-    msgs = []
-    for e, owner, h, c, k in zip(sub["ean"], sub["ean_holder"], sub["holder"],
-                                 sub["cost_centre"], sub["contact"]):
-        name = holders[h].name if h in holders else h
-        scope = ledger.master.scope  # a holder's workbook knows only its own EAN numbers
-        where = (f"er registreret til aftaleholder {owner}" if owner else
-                 f"tilhører ikke aftaleholder {scope} (det er en anden aftaleholders EAN-nummer eller ukendt)"
-                 if scope else "er ikke registreret i stamdata")
-        msgs.append(f"EAN {e} {where}, men omkostningssted {c} hører til {h} {name}. "
-                    f"Fakturaen skal sendes til aftaleholderens eget EAN-nummer.{contact_hint(k)}")
-    return Hits(pos, msgs)
+def _holder_name(master, holder: str) -> str:
+    holders = master.holder_by_id
+    return holders[holder].name if holder in holders else holder
+
+
+rule("ITB009", "error", "EAN mangler eller har forkert kontrolciffer",
+     mask=lambda c: first_of((c["ean"] == "") & (c["invoice_no"] != ""), (c["ean"] != "") & ~c["ean_valid"]),
+     message=("EAN mangler på en fakturabogføring; fakturaen skal sendes til "
+              "aftaleholderens EAN-nummer.{contact_hint}",
+              "EAN '{ean}' er ikke et gyldigt EAN-nummer (13 cifre med korrekt kontrolciffer).{contact_hint}"))
+
+rule("ITB010", "error", "EAN tilhører ikke omkostningsstedets aftaleholder",
+     mask=lambda c: c["ean_valid"] & c["cc_known"] & (c["ean_holder"] != c["holder"]),
+     message="EAN {ean} {ean_owner}, men omkostningssted {cost_centre} hører til {holder} {holder_name}. "
+             "Fakturaen skal sendes til aftaleholderens eget EAN-nummer.{contact_hint}",
+     fields=[Field("ean_owner", ("ean_holder",), _ean_owner),
+             Field("holder_name", ("holder",), _holder_name)])

@@ -4,62 +4,45 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ledger import APPROVERS, Ledger
+from ..ledger import APPROVERS
 from ..parsing import format_date
-from ..presentation import format_kr
-from .registry import Hits, contact_hint, rule
+from .messages import Field
+from .registry import first_of, rule
 
 
-
-def _approval_problem(form, day) -> str | None:
-    """What keeps a known project's form from covering a booking of ``day`` (None: nothing)."""
+def _approval_problem(master, project: str, date, date_ok) -> str:
+    """What keeps a known project's form from covering a booking of that date."""
+    form = master.project_by_id[project]
+    day = date.astype("datetime64[D]").item() if date_ok else None
     missing = [who for attr, who in APPROVERS if getattr(form, attr) is None]
     if missing:
         return f"mangler godkendelse fra {' og '.join(missing)}"
     late = [f"{who} ({format_date(getattr(form, attr))})" for attr, who in APPROVERS
             if day is not None and getattr(form, attr) > day]
-    if late:
-        return (f"var ikke godkendt på bogføringsdatoen {format_date(day)}: "
-                f"godkendt senere af {', '.join(late)}")
-    return None
+    return (f"var ikke godkendt på bogføringsdatoen {format_date(day)}: "
+            f"godkendt senere af {', '.join(late)}")
 
 
-@rule("ITB007", "error", "Projektskema mangler eller er ikke godkendt")
-def project_form(ledger: Ledger) -> Hits:
-    f = ledger.frame
-    projects = ledger.master.project_by_id
-    project = f["project"].to_numpy(dtype=object)
-    named = project != ""
-    approved = f["project_approved_on"].to_numpy()
+def _project_form(c) -> np.ndarray:
+    named = c["project"] != ""
+    approved = c["project_approved_on"]
     # Only a booking on a fully approved project dated on or after the approval is fine.
-    booked_on = f["date"].to_numpy().astype("datetime64[D]")
-    date_ok = f["date_ok"].to_numpy()
-    fine = named & ~np.isnat(approved) & (~date_ok | (booked_on >= approved))
-    pos = np.flatnonzero((f["requires_project"].to_numpy() | named) & ~fine)
-    msgs = []
-    for i, p, a, k in zip(pos.tolist(), project[pos], f["account"].to_numpy()[pos],
-                          f["contact"].to_numpy()[pos]):
-        hint = contact_hint(k)
-        if p == "":
-            msgs.append(f"Konto {a} kræver et godkendt projektskema, men Projektnr er tomt. "
-                        f"Ingen nye IT-tiltag uden godkendt projektskema.{hint}")
-        elif p not in projects:
-            msgs.append(f"Projektskema '{p}' findes ikke.{hint}")
-        else:
-            # Not fine: some approval is missing, or came after this booking's date.
-            day = booked_on[i].item() if date_ok[i] else None
-            msgs.append(f"Projektskema {p} {_approval_problem(projects[p], day)}.{hint}")
-    return Hits(pos, msgs)
+    fine = named & ~np.isnat(approved) & (~c["date_ok"] | (c["date"].astype("datetime64[D]") >= approved))
+    flagged = (c["requires_project"] | named) & ~fine
+    return first_of(flagged & ~named, flagged & ~c["project_known"], flagged)
 
 
-@rule("ITB008", "error", "Projektets forbrug over godkendt beløb",
-      short=lambda f, i: f"projekt over godkendt beløb med {format_kr(int(f['project_excess'].iat[i]))}")
-def project_over_amount(ledger: Ledger) -> Hits:
-    f = ledger.frame
-    pos = np.flatnonzero(f["project_excess"].to_numpy() > 0)
-    sub = f.iloc[pos]
-    msgs = [f"Projekt {p} overskrider sit godkendte beløb {format_kr(a)} med {format_kr(x)} "
-            f"(forbrug til og med denne række {format_kr(run)}).{contact_hint(k)}"
-            for p, a, x, run, k in zip(sub["project"], sub["project_approved"],
-                                       sub["project_excess"], sub["project_running"], sub["contact"])]
-    return Hits(pos, msgs)
+rule("ITB007", "error", "Projektskema mangler eller er ikke godkendt",
+     mask=_project_form,
+     message=("Konto {account} kræver et godkendt projektskema, men Projektnr er tomt. "
+              "Ingen nye IT-tiltag uden godkendt projektskema.{contact_hint}",
+              "Projektskema '{project}' findes ikke.{contact_hint}",
+              # Known, but some approval is missing or came after this booking's date.
+              "Projektskema {project} {approval}.{contact_hint}"),
+     fields=[Field("approval", ("project", "date", "date_ok"), _approval_problem)])
+
+rule("ITB008", "error", "Projektets forbrug over godkendt beløb",
+     mask=lambda c: c["project_excess"] > 0,
+     message="Projekt {project} overskrider sit godkendte beløb {project_approved:kr} med "
+             "{project_excess:kr} (forbrug til og med denne række {project_running:kr}).{contact_hint}",
+     short="projekt over godkendt beløb med {project_excess:kr}")
