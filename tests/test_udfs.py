@@ -166,3 +166,12 @@ def test_status_of_a_row_with_several_findings_names_each_in_order_under_the_wor
     assert statuses[1] == "Advarsel: ITB006 mangler 100,00 kr."
     assert statuses[2] == "Advarsel: ITB006 mangler 1,00 kr.; ITB011 samme faktura bogført flere gange"
     assert statuses[3].startswith("Fejl: ITB003 ") and "; ITB004 " in statuses[3], statuses[3]
+
+
+def test_every_worksheet_function_is_declared_once_and_found_on_the_udfs_module():
+    """One decorated function is one worksheet function: listed for the server, on ``udfs`` for classic Excel."""
+    from udfs import functions
+
+    public = {n for n, v in vars(functions).items() if n.startswith("itb_") and callable(v)}
+    assert sorted(f.__name__ for f in udfs.FUNCTIONS) == sorted(public)
+    assert all(getattr(udfs, f.__name__) is f for f in udfs.FUNCTIONS)
