@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pandas._libs import hashtable
 
 
 def _changed_by_folding(uniques: np.ndarray, joined: str, folded: str) -> np.ndarray | None:
@@ -35,9 +34,10 @@ def folded_codes(values: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
     in one call, and usually few change (credit notes "KN-..."): only those
     are looked up and merged.
     """
-    table = hashtable.PyObjectHashTable(max(1, len(values)))
-    uniques, codes = table.factorize(values)
-    blank_code = table.lookup(np.array([""], dtype=object))[0]  # -1: no blank value
+    codes, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=object)
+    index = pd.Index(uniques, dtype=object)
+    blank_code = index.get_indexer(np.array([""], dtype=object))[0]  # -1: no blank value
     blank = (codes == blank_code) | (codes < 0)
     joined = "\x1f".join(uniques)
     folded = joined.casefold()
@@ -47,7 +47,7 @@ def folded_codes(values: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
             changed = np.flatnonzero([u.casefold() != u for u in uniques])
         keys = np.array([uniques[i].casefold() for i in changed.tolist()], dtype=object)
         # A distinct value that already is a folded key ("kn-1" beside "KN-1") keeps its code.
-        existing = table.lookup(keys) if len(keys) else np.zeros(0, dtype=np.intp)
+        existing = index.get_indexer(keys) if len(keys) else np.zeros(0, dtype=np.intp)
         canon = np.arange(len(uniques) + 1, dtype=np.int64)
         canon[-1] = -1
         first: dict[str, int] = {}

@@ -16,7 +16,6 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from pandas._libs import hashtable  # see factorize_values: no public API as fast
 from stdnum import ean as gs1
 
 #: Largest amount accepted on one booking: 10 billion kr. (keeps int64 sums safe).
@@ -73,17 +72,12 @@ def _types(values: np.ndarray) -> np.ndarray:
 def factorize_values(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize`` of an object column: ``(codes, uniques)``, None and NaN coded -1.
 
-    Hashes with Python's own string hash, which each string caches: the first
-    pass over a column pays for it, and later passes over the same strings
-    (the rules, the ledger) do not. The public ``pd.factorize`` takes pandas'
-    string table for an all-text column, which hashes every value again: on
-    200,000 validated bookings ``prepare`` took 289 ms with it against 251 ms,
-    ITB011 453 ms against 297 ms. So the private object table stays, here and
-    in ITB011 only (tests/test_boundaries.py allows exactly these two).
+    Codes follow first appearance; ``uniques`` is an object array. (Issue 13
+    retired the private object hash table used here before: with pandas 3 the
+    public call is as fast, 7-10 ms for 200,000 ids in either.)
     """
-    table = hashtable.PyObjectHashTable(max(1, len(values)))
-    uniques, codes = table.factorize(values)
-    return codes, uniques
+    codes, uniques = pd.factorize(values)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def clean_ids(values: Sequence[object], *, distinct: bool = True) -> np.ndarray:

@@ -126,17 +126,11 @@ def test_public_functions_take_no_tuning_parameters(module):
 
 
 def test_the_core_uses_no_private_pandas_and_no_process_switches():
-    """No ``pandas._libs`` (it changes without notice); GC and exit tuning is the edge's (runtime).
-
-    The one exception: pandas' object hash table, which reuses Python's cached
-    string hashes where no public API does (figures in parsing.factorize_values).
-    """
-    allowed = {"pandas._libs", "pandas._libs.hashtable"}
+    """No ``pandas._libs`` (it changes without notice); GC and exit tuning is the edge's (runtime)."""
     found = _core_imports_where(lambda n: n.startswith("pandas._") or n.split(".")[0] in ("gc", "atexit"))
     # writing.py's gc.collect() is no tuning: it closes the files a writer cut short by a full
     # disk still holds, so the output's temporary can be removed (writing._release_writer).
-    assert found == {"itbudget.parsing": sorted(allowed), "itbudget.invoice_keys": sorted(allowed),
-                     "itbudget.writing": ["gc"]}
+    assert found == {"itbudget.writing": ["gc"]}
 
 
 # --------------------------------------------------------------------------- the adapters' side
