@@ -1,23 +1,37 @@
 """The ``itbudget`` command line: parse, make one library call, map errors to exit codes.
 
 Each command lives in :mod:`itbudget.commands` as a module with ``register``
-(adds its sub-parser) and ``run`` (returns the exit code). Exit codes are the
-same everywhere: 0 no errors, 1 findings with errors, 2 input cannot be used.
-User errors print one Danish message on stderr, never a traceback.
+(adds its sub-parser), ``run`` (returns the exit code) and ``ORDER`` (its place
+in the help); the parser finds them there, so a new command is one new module.
+Exit codes are the same everywhere: 0 no errors, 1 findings with errors, 2
+input cannot be used. User errors print one Danish message on stderr, never a
+traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 
 from . import runtime
 from .argparse_da import danish
 from .errors import ItbudgetError, os_reason
 
-COMMANDS = ["validate", "import", "templates", "issue", "projects", "consolidate", "invoices", "serve",
-            "demo"]
+
+def command_modules() -> list:
+    """The modules of :mod:`itbudget.commands` that declare a command (``register``), in ``ORDER``."""
+    from . import commands
+
+    found = [importlib.import_module(f"{commands.__name__}.{m.name}")
+             for m in pkgutil.iter_modules(commands.__path__) if not m.ispkg]
+    return sorted((m for m in found if hasattr(m, "register")), key=lambda m: m.ORDER)
+
+
+def command_names() -> list[str]:
+    """The names of the commands, as ``itbudget --help`` lists them."""
+    return [m.__name__.rsplit(".", 1)[1] for m in command_modules()]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,13 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
     parser.add_argument("--version", action="version", version=f"itbudget {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f".commands.{name}", __package__)
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__package__}.commands.{name}":
-                continue
-            raise
+    for module in command_modules():
         module.register(sub)
     return parser
 

@@ -38,7 +38,7 @@ import xlsxwriter
 
 from conftest import EAN_H1, booking, small_master_sheets, write_workbook
 from itbudget.bookings import BOOKING_HEADERS
-from itbudget.demo_invoices import invoice_xml
+from itbudget.demo.invoices import invoice_xml
 
 HEADER = list(BOOKING_HEADERS)
 #: Larger than every reader's size cap (reading.MAX_FILE_BYTES = 256 MB, invoices 20 MB).

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from itbudget.cli import COMMANDS, build_parser
+from itbudget.cli import build_parser, command_names, main
 from itbudget.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,10 +17,26 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 RULES_DOC = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
 
 
-def test_every_command_module_exists():
+COMMANDS = command_names()
+
+
+def test_every_module_in_commands_is_a_command_of_its_name():
+    """Adding a command is adding one module to itbudget/commands/: the parser finds it."""
+    modules = sorted(p.stem for p in (ROOT / "itbudget" / "commands").glob("*.py") if p.stem != "__init__")
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert sorted(sub.choices) == sorted(COMMANDS)
+    assert sorted(sub.choices) == modules == sorted(COMMANDS)
+
+
+def test_the_help_lists_the_commands_in_their_declared_order(capsys):
+    import importlib
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = re.findall(r"^    (\S+)", capsys.readouterr().out, re.M)
+    orders = {name: importlib.import_module(f"itbudget.commands.{name}").ORDER for name in listed}
+    assert sorted(listed) == sorted(COMMANDS)
+    assert listed == sorted(listed, key=orders.get) and len(set(orders.values())) == len(orders)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -26,7 +26,7 @@ import pytest
 
 from conftest import EAN_H1, booking, small_master_sheets
 from corpus import HEADER
-from itbudget.demo_invoices import invoice_xml
+from itbudget.demo.invoices import invoice_xml
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTS = ["=", "+", "-", "@", "\t", "\r"]

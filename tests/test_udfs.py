@@ -155,3 +155,12 @@ def test_functions_never_mutate_their_arguments():
     udfs.itb_valider(rows, *m)
     udfs.itb_rest("1001", "2210", rows, *m)
     assert (repr(rows), repr(m)) == snapshot
+
+
+def test_every_worksheet_function_is_declared_once_and_found_on_the_udfs_module():
+    """One decorated function is one worksheet function: listed for the server, on ``udfs`` for classic Excel."""
+    from udfs import functions
+
+    public = {n for n, v in vars(functions).items() if n.startswith("itb_") and callable(v)}
+    assert sorted(f.__name__ for f in udfs.FUNCTIONS) == sorted(public)
+    assert all(getattr(udfs, f.__name__) is f for f in udfs.FUNCTIONS)

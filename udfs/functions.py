@@ -31,6 +31,8 @@ from .masterdata import resolve
 
 #: Excel function category on classic desktop Excel.
 CATEGORY = "IT-budget"
+#: Every worksheet function, in the order declared: the server registers and gates these (``addin/server.py``).
+FUNCTIONS: list = []
 #: Longest message shown in Excel (classic Excel truncates long error texts).
 _MAX_MESSAGE = 1000
 
@@ -38,6 +40,17 @@ _DOC_BOOKINGS = ("Bogføringerne inkl. overskriftsrækken (Bilag, Dato, Omkostni
                  "Beløb, ...), fx Bogføringer[#Alle].")
 _DOC_MASTER = ("Valgfrit: stamdataområder inkl. overskrifter (Indstillinger, Aftaleholdere, "
                "Omkostningssteder, EAN, Kontoplan, Budget, ...). Udelades de, bruges serverens stamdata.")
+
+
+def worksheet_function(name: str):
+    """``@func`` in the add-in's category, named ``name`` in Excel, and listed in :data:`FUNCTIONS`."""
+
+    def declare(fn):
+        fn = func(name=name, category=CATEGORY)(fn)
+        FUNCTIONS.append(fn)
+        return fn
+
+    return declare
 
 
 def _danish_errors(fn):
@@ -65,7 +78,7 @@ def _validate(bookings, stamdata):
     return rows, validate_as(access.current(), rows, full), full
 
 
-@func(name="VALIDER", category=CATEGORY)
+@worksheet_function("VALIDER")
 @arg("bogfoeringer", "raw", doc=_DOC_BOOKINGS)
 @arg("*stamdata", ndim=2, doc=_DOC_MASTER)
 # The answer is one column of plain text ('Status', 'OK', 'Fejl: ...'): written as it is,
@@ -80,7 +93,7 @@ def itb_valider(bogfoeringer, *stamdata):
     return [[s] for s in col]
 
 
-@func(name="REST", category=CATEGORY)
+@worksheet_function("REST")
 @arg("omkostningssted", doc="Omkostningsstedet, fx 1001.")
 @arg("konto", doc="IT-kontoen, fx 2210.")
 @arg("bogfoeringer", "raw", doc=_DOC_BOOKINGS)
@@ -94,7 +107,7 @@ def itb_rest(omkostningssted, konto, bogfoeringer, *stamdata):
     return kr_float(remaining)
 
 
-@func(name="DAEKKET", category=CATEGORY)
+@worksheet_function("DAEKKET")
 @arg("omkostningssted", doc="Omkostningsstedet, fx 1001.")
 @arg("konto", doc="IT-kontoen, fx 2210.")
 @arg("beloeb", doc="Beløbet i kr., fx 1234,50.")
@@ -111,14 +124,14 @@ def itb_daekket(omkostningssted, konto, beloeb, bogfoeringer, *stamdata):
     return is_covered(result, omkostningssted, konto, amount)
 
 
-@func(name="EAN_GYLDIG", category=CATEGORY)
+@worksheet_function("EAN_GYLDIG")
 @arg("ean", doc="EAN-nummeret (13 cifre).")
 def itb_ean_gyldig(ean):
     """SAND hvis EAN-nummeret har 13 cifre og korrekt GS1-kontrolciffer; ellers FALSK."""
     return is_ean(clean_id(ean))
 
 
-@func(name="EAN_AFTALEHOLDER", category=CATEGORY)
+@worksheet_function("EAN_AFTALEHOLDER")
 @arg("ean", doc="EAN-nummeret (13 cifre).")
 @arg("*stamdata", ndim=2, doc=_DOC_MASTER)
 @_danish_errors
@@ -130,7 +143,7 @@ def itb_ean_aftaleholder(ean, *stamdata):
     return access.master_for(resolve(stamdata), access.current()).holder_of_ean.get(code, "")
 
 
-@func(name="PRIS_PR_ARBEJDSPLADS", category=CATEGORY)
+@worksheet_function("PRIS_PR_ARBEJDSPLADS")
 @arg("aftaleholder", doc="Aftaleholderen, fx H01.")
 @arg("bogfoeringer", "raw", doc=_DOC_BOOKINGS)
 @arg("*stamdata", ndim=2, doc=_DOC_MASTER)
@@ -153,6 +166,3 @@ def itb_pris_pr_arbejdsplads(aftaleholder, bogfoeringer, *stamdata):
         raise XlwingsError(f"Aftaleholder {holder} har ingen arbejdspladser i stamdata.")
     return kr_float(int(per))
 
-
-FUNCTIONS = [itb_valider, itb_rest, itb_daekket, itb_ean_gyldig, itb_ean_aftaleholder,
-             itb_pris_pr_arbejdsplads]

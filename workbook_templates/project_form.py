@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import openpyxl
 from openpyxl import Workbook
@@ -38,17 +39,25 @@ from .stamdata import MASTER_COLUMNS, project_row
 SHEET = "Projektskema"
 FORM_VERSION = 1
 
-#: (label shown, defined name, cell) of every input; approvals have a date and a name.
-FIELDS: list[tuple[str, str, str]] = [
-    ("Projektnr", "Projektnr", "B4"),
-    ("Titel", "Titel", "B5"),
-    ("Aftaleholder", "Aftaleholder", "B6"),
-    ("Beskrivelse", "Beskrivelse", "B7"),
-    ("Ansøgt beløb (kr.)", "Ansoegt_beloeb", "B11"),
-    ("Godkendt beløb (kr.)", "Godkendt_beloeb", "B12"),
-    ("IT-staben", "Godkendt_IT_dato", "B15"),
-    ("EPO", "Godkendt_EPO_dato", "B16"),
-    ("Økonomi", "Godkendt_Oekonomi_dato", "B17"),
+class Field(NamedTuple):
+    """One input of the form: the label shown, its defined name, and its cell."""
+
+    label: str
+    name: str
+    cell: str
+
+
+#: Every input of the form, in order; approvals have a date and a name.
+FIELDS: list[Field] = [
+    Field("Projektnr", "Projektnr", "B4"),
+    Field("Titel", "Titel", "B5"),
+    Field("Aftaleholder", "Aftaleholder", "B6"),
+    Field("Beskrivelse", "Beskrivelse", "B7"),
+    Field("Ansøgt beløb (kr.)", "Ansoegt_beloeb", "B11"),
+    Field("Godkendt beløb (kr.)", "Godkendt_beloeb", "B12"),
+    Field("IT-staben", "Godkendt_IT_dato", "B15"),
+    Field("EPO", "Godkendt_EPO_dato", "B16"),
+    Field("Økonomi", "Godkendt_Oekonomi_dato", "B17"),
 ]
 APPROVERS = [("IT", "Godkendt_IT", 15), ("EPO", "Godkendt_EPO", 16), ("Økonomi", "Godkendt_Oekonomi", 17)]
 _ALL_NAMES = [n for _, n, _ in FIELDS] + [f"{p}_navn" for _, p, _ in APPROVERS]

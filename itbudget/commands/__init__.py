@@ -1,5 +1,9 @@
 """One module per ``itbudget`` command: ``register(subparsers)`` declares it, ``run(args)`` runs it.
 
+The command line finds every module here that has ``register``
+(:func:`itbudget.cli.command_modules`); its ``ORDER``, a number, is its place
+in ``itbudget --help`` (ascending), and its module name is the command's name.
+
 A command parses, makes one call into :mod:`itbudget.operations` and renders
 the answer (Danish text or the stable JSON); errors become messages and exit
 codes in :func:`itbudget.cli.main`. :func:`command` declares a command's

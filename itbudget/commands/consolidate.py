@@ -18,6 +18,8 @@ from ..runtime import bulk_reading, gc_frozen, keep_until_exit
 from ..presentation import plural
 from . import add_as_of, add_format, add_master, command
 
+ORDER = 60
+
 if TYPE_CHECKING:
     from ..consolidation import Consolidation
 

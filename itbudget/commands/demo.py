@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from . import command
 
+ORDER = 90
+
 
 def register(sub) -> None:
     p = command(sub, "demo", run, help="kør demokommunen fra ende til anden", description="""
@@ -51,7 +53,7 @@ def _fill(issued: Path, rows: list[list], target: Path) -> None:
 def _print_followup(returned: Path, stamdata: Path, demo, as_of: dt.date) -> None:
     """The follow-up of the lines the demo phases or changes, and the five largest expected overruns."""
     from ..consolidation import consolidate_dir
-    from ..demo_followup import touched_lines
+    from ..demo import touched_lines
     from ..followup import followup_text, over_budget
 
     lines = consolidate_dir(returned, stamdata, as_of=as_of).validation.lines
@@ -72,9 +74,8 @@ def _step(title: str) -> None:
 
 def run(args) -> int:
     from ..cli import main as itbudget
-    from ..demo import build_demo, write_bookings_csv
-    from ..demo_export import write_posting_list
-    from ..demo_invoices import demo_invoices
+    from ..demo import build_demo, write_bookings_csv, write_posting_list
+    from ..demo.invoices import demo_invoices
     from ..writing import atomic_write_bytes
     from ..operations import write_master
 

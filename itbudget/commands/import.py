@@ -6,6 +6,8 @@ import sys
 
 from . import command
 
+ORDER = 20
+
 
 def register(sub) -> None:
     p = command(sub, "import", run, help="indlæs en eksport fra økonomisystemet i en projektmappe",

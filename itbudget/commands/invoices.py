@@ -6,6 +6,8 @@ import json
 import sys
 from . import add_format, add_master, command
 
+ORDER = 70
+
 
 def register(sub) -> None:
     p = command(sub, "invoices", run, help="kontrollér e-fakturaer (OIOUBL): EAN, aftaleholder og bogføring",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..presentation import plural
 from . import command
 
+ORDER = 40
+
 
 def register(sub) -> None:
     p = command(sub, "issue", run, help="udsend én projektmappe pr. aftaleholder", description="""

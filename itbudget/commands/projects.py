@@ -7,6 +7,8 @@ from pathlib import Path
 from ..presentation import plural
 from . import add_master, command
 
+ORDER = 50
+
 
 def register(sub) -> None:
     p = command(sub, "projects", run, help="indlæs udfyldte projektskemaer i stamdata", description="""

@@ -25,6 +25,8 @@ from pathlib import Path
 from ..errors import ItbudgetError, UnusableInput
 from . import add_master, command
 
+ORDER = 80
+
 
 def register(sub) -> None:
     p = command(sub, "serve", run, help="start Excel-tilføjelsesprogrammet (xlwings Server)", description="""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from . import command
 
+ORDER = 30
+
 
 def register(sub) -> None:
     p = command(sub, "templates", run, help="skriv de tomme skabeloner", description="""

@@ -8,6 +8,8 @@ from ..files import bookings_arrow
 from ..runtime import bulk_reading, keep_until_exit, read_ahead
 from . import add_as_of, add_format, add_master, command
 
+ORDER = 10
+
 
 def register(sub) -> None:
     p = command(sub, "validate", run, help="valider bogføringer mod stamdata", description="""

@@ -16,8 +16,8 @@ import xml.etree.ElementTree as ET
 
 from stdnum.dk import cvr
 
-from .parsing import clean_id, parse_amount, parse_date
-from .presentation import ore_to_kr_str
+from ..parsing import clean_id, parse_amount, parse_date
+from ..presentation import ore_to_kr_str
 
 NS = {
     "Invoice": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",

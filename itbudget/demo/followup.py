@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .budget_changes import CHANGES_SHEET, FOLLOWUP_COLUMNS, PHASING_SHEET
-from .parsing import parse_amount
+from ..budget_changes import CHANGES_SHEET, FOLLOWUP_COLUMNS, PHASING_SHEET
+from ..parsing import parse_amount
 
 #: A school-year shape: little in the summer holiday, most in the autumn (sums to 100).
 SCHOOL_YEAR = [6, 8, 10, 10, 8, 4, 2, 8, 12, 12, 10, 10]
