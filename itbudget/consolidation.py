@@ -26,6 +26,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable
 
@@ -315,15 +316,9 @@ class Consolidation:
         """Findings with the file of each booking, the holder holding the row, its contact and amount."""
         return routed(self.validation.findings, self.ledger, self.row_holders, self.master)
 
-    @property
-    def errors(self) -> int:
-        """Errors among the bookings' findings (files that could not be used and invoices count apart)."""
-        return self.validation.errors
-
-    @property
-    def warnings(self) -> int:
-        """Warnings among the bookings' findings."""
-        return self.validation.warnings
+    errors = property(attrgetter("validation.errors"),
+                      doc="Errors among the bookings' findings (files that could not be used and invoices count apart).")
+    warnings = property(attrgetter("validation.warnings"), doc="Warnings among the bookings' findings.")
 
     @property
     def unreadable(self) -> list[Source]:

@@ -147,6 +147,15 @@ class Derivation:
     derive: Callable[["_Context"], dict[str, np.ndarray]]
 
 
+def columns(table: str) -> dict[str, tuple[str, str]]:
+    """Read a declared column table: one column a line, ``name  dtype  meaning``.
+
+    Returns ``{name: (dtype, meaning)}`` in the table's order (see :class:`Derivation`).
+    """
+    rows = (line.split(None, 2) for line in table.strip().splitlines())
+    return {name: (dtype, meaning) for name, dtype, meaning in rows}
+
+
 @dataclass
 class _Context:
     """What the derivations share: the bookings' columns, factorised keys, and columns added so far."""
@@ -315,46 +324,45 @@ def _duplicates(x: _Context) -> dict[str, np.ndarray]:
 
 #: Every column :func:`prepare` adds, by the derivation that adds it, in order.
 DERIVATIONS: tuple[Derivation, ...] = (
-    Derivation("placement", {
-        "cc_known": ("bool", "the cost centre is known (in scope)"),
-        "holder": ("object", "the holder owning the cost centre ('' unknown)"),
-        "account_known": ("bool", "the account is in the IT chart of accounts"),
-        "financing": ("object", "the account's financing: decentral / central ('' unknown)"),
-        "central_line": ("object", "the central budget line Kontoplan names for the account"),
-        "on_overrun": ("object", "the account's Ved overskridelse: stop / advar"),
-        "contact": ("object", "the account's contact person in Økonomistaben"),
-        "requires_project": ("bool", "the account requires a project form"),
-        "in_year": ("bool", "the date parsed and lies in the budget year"),
-        "placeable": ("bool", "in the year, known cost centre and account, readable amount"),
-    }, _placement),
-    Derivation("coverage", {
-        "has_budget_line": ("bool", "a decentral Budget row exists for (cost centre, account)"),
-        "line": ("object", "the covering line's key (line_key / central_line_key), '' when unplaced"),
-        "line_budget": ("int64", "the line's budget on the booking's date: Budget + changes dated on or before it"),
-        "line_limit": ("int64", "line_budget less commitments, in øre"),
-        "line_running": ("int64", "the line's running total through this booking, in øre"),
-        "uncovered": ("int64", "this booking's shortfall on its line, in øre (ITB006)"),
-    }, _coverage),
-    Derivation("phasing", {
-        "line_phased": ("bool", "the booking is on a line with a Periodisering row"),
-        "phased_limit": ("int64", "line_budget × the share phased through the booking's month, in øre"),
-        "ahead": ("int64", "this booking's part ahead of the phased budget, in øre (ITB018)"),
-    }, _phasing),
-    Derivation("projects", {
-        "project_known": ("bool", "Projektnr names a project form in master data"),
-        "project_approved_on": ("datetime64[s]", "the day of the form's last approval (NaT: none)"),
-        "project_running": ("int64", "the project's running total through this booking, in øre"),
-        "project_approved": ("int64", "the project's approved amount, in øre (0 unknown)"),
-        "project_excess": ("int64", "this booking's part above the approved amount (ITB008)"),
-    }, _projects),
-    Derivation("ean routing", {
-        "ean_valid": ("bool", "the EAN has 13 digits and a valid GS1 check digit"),
-        "ean_holder": ("object", "the holder the EAN is registered to ('' none)"),
-    }, _ean_routing),
-    Derivation("duplicates", {
-        "duplicate_of": ("int64", "the position of the first booking of the same Leverandør + Fakturanr "
-                                  "(case-insensitive), -1 for the first and for bookings without both"),
-    }, _duplicates),
+    Derivation("placement", columns("""
+        cc_known          bool    the cost centre is known (in scope)
+        holder            object  the holder owning the cost centre ('' unknown)
+        account_known     bool    the account is in the IT chart of accounts
+        financing         object  the account's financing: decentral / central ('' unknown)
+        central_line      object  the central budget line Kontoplan names for the account
+        on_overrun        object  the account's Ved overskridelse: stop / advar
+        contact           object  the account's contact person in Økonomistaben
+        requires_project  bool    the account requires a project form
+        in_year           bool    the date parsed and lies in the budget year
+        placeable         bool    in the year, known cost centre and account, readable amount
+    """), _placement),
+    Derivation("coverage", columns("""
+        has_budget_line  bool    a decentral Budget row exists for (cost centre, account)
+        line             object  the covering line's key (line_key / central_line_key), '' when unplaced
+        line_budget      int64   the line's budget on the booking's date: Budget + changes dated on or before it
+        line_limit       int64   line_budget less commitments, in øre
+        line_running     int64   the line's running total through this booking, in øre
+        uncovered        int64   this booking's shortfall on its line, in øre (ITB006)
+    """), _coverage),
+    Derivation("phasing", columns("""
+        line_phased   bool   the booking is on a line with a Periodisering row
+        phased_limit  int64  line_budget × the share phased through the booking's month, in øre
+        ahead         int64  this booking's part ahead of the phased budget, in øre (ITB018)
+    """), _phasing),
+    Derivation("projects", columns("""
+        project_known        bool           Projektnr names a project form in master data
+        project_approved_on  datetime64[s]  the day of the form's last approval (NaT: none)
+        project_running      int64          the project's running total through this booking, in øre
+        project_approved     int64          the project's approved amount, in øre (0 unknown)
+        project_excess       int64          this booking's part above the approved amount (ITB008)
+    """), _projects),
+    Derivation("ean routing", columns("""
+        ean_valid   bool    the EAN has 13 digits and a valid GS1 check digit
+        ean_holder  object  the holder the EAN is registered to ('' none)
+    """), _ean_routing),
+    Derivation("duplicates", columns("""
+        duplicate_of  int64  position of the first booking of this Leverandør + Fakturanr (any case); -1: first, or not both
+    """), _duplicates),
 )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Literal
 
@@ -196,14 +197,9 @@ class MasterData:
     holder_of_ean = _Index("eans", "ean", "holder")               #: EAN -> holder id
     budget_by_line = _Index("budget_lines", ("cost_centre", "account"))  #: (cost centre, account) -> BudgetLine
 
-    @property
-    def year(self) -> int:
-        return self.settings.budget_year
-
-    @property
-    def scope(self) -> str:
-        """The holder a budget-holder workbook was issued to; empty for full master data."""
-        return self.settings.holder_scope
+    year = property(attrgetter("settings.budget_year"), doc="The budget year.")
+    scope = property(attrgetter("settings.holder_scope"),
+                     doc="The holder a budget-holder workbook was issued to; empty for full master data.")
 
     def for_holder(self, holder_id: str) -> "MasterData":
         """The part of the master data one budget holder may see."""

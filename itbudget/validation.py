@@ -70,15 +70,15 @@ def _severities(r, columns: Columns, pos: np.ndarray):
     return np.where(np.isin(values, _WARNING_VALUES), "warning", r.severity).astype(object)
 
 
-#: The findings columns a rule fills; the others (part, holder, contact) keep their defaults.
-_RULE_COLUMNS = ("file", "sheet", "row", "voucher", "rule", "severity", "message", "position")
+#: The findings columns a rule fills; ``part`` keeps its default.
+_RULE_COLUMNS = ("file", "sheet", "row", "voucher", "holder", "contact", "rule", "severity", "message", "position")
 
 
 def _crashed(code: str) -> dict[str, list]:
     """A rule that raised, as a finding about the rule (called while handling the exception)."""
     tb = traceback.format_exc(limit=3)
     message = f"Intern fejl i reglen {code}; kontakt IT-staben. {tb.splitlines()[-1]}"
-    return {"file": [""], "sheet": [""], "row": [0], "voucher": [""], "rule": [code],
+    return {"file": [""], "sheet": [""], "row": [0], "voucher": [""], "holder": [""], "contact": [""], "rule": [code],
             "severity": ["error"], "message": [message], "position": [-1]}
 
 
@@ -109,7 +109,7 @@ def run_rules(ledger: Ledger, rules=None) -> pd.DataFrame:
         rank = np.concatenate([np.full(len(p), k, dtype=np.int64) for k, (_, p, _, _) in enumerate(hits)])
         order = np.lexsort((rank, pos))  # rules come in code order: by row, then code
         pos = pos[order]
-        for c in ("file", "sheet", "row", "voucher"):
+        for c in ("file", "sheet", "row", "voucher", "holder", "contact"):  # the row's holder, its line's contact
             data[c].append(columns[c][pos])
         data["rule"].append(np.array([code for code, *_ in hits], dtype=object)[rank[order]])
         data["severity"].append(np.concatenate([s for _, _, s, _ in hits])[order])

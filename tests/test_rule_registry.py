@@ -139,3 +139,15 @@ def test_prepare_never_mutates_the_bookings():
     before = frame.copy()
     prepare(frame, master_from_rows(small_master_sheets()))
     assert list(frame.columns) == FRAME_COLUMNS and frame.equals(before)
+
+
+def test_each_finding_carries_its_rows_holder_and_its_lines_contact():
+    result = _ledger([booking(Beløb=5000), booking(Omkostningssted="2001", Konto="2250"),
+                      booking(Omkostningssted="9999")])
+    found = result.findings
+    by_row = {r: (h, c) for r, h, c in zip(found["row"], found["holder"], found["contact"])}
+    assert by_row[2] == ("H1", "Karen Ø")   # over its line's budget
+    assert by_row[3] == ("H2", "Per Ø")     # a project account without Projektnr
+    assert by_row[4] == ("", "Karen Ø")     # unknown cost centre: no holder, the account's contact
+    for r, h, c in zip(found["row"], found["holder"], found["contact"]):
+        assert by_row[r] == (h, c)  # every finding on a row says the same
