@@ -74,5 +74,6 @@ def test_findings_come_by_row_then_rule_code():
     result = run(booking(Konto="9999", Dato=None), booking(Omkostningssted="9999"), booking(Konto="9999"))
     f = result.findings
     assert list(zip(f["row"], f["rule"])) == [(2, "ITB001"), (2, "ITB004"), (3, "ITB003"), (4, "ITB004")]
-    assert list(f.columns) == COLUMNS  # the finding record's fields, those no rule fills at their defaults
-    assert (f["part"] == "").all() and (f["holder"] == "").all()
+    assert list(f.columns) == COLUMNS  # the finding record's fields; no booking finding has a part
+    assert (f["part"] == "").all()
+    assert list(f["holder"]) == ["H1", "H1", "", "H1"]  # the row's holder; none for an unknown cost centre
