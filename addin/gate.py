@@ -33,6 +33,8 @@ from itbudget.errors import ItbudgetError
 from itbudget.presentation import thousands
 from itbudget.settings import Settings
 
+from .function_calls import PARSED_BODY
+
 logger = logging.getLogger("itbudget.server")
 
 DEV, TOKENS, ENTRAID = "dev", "tokens", "entraid"
@@ -142,21 +144,29 @@ def repeating_index(fn) -> int | None:
 
 
 def too_deep(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
-    """True when ``value`` nests lists/dicts deeper than ``limit`` (checked without recursion).
+    """True when parsed JSON ``value`` nests lists/dicts deeper than ``limit`` (no recursion).
 
-    Level by level, keeping only the containers: a 10,000-row range is 10,000 lists of
-    scalars, and each scalar is looked at once, in a list comprehension (a quarter of
-    the time a stack of (value, depth) pairs took).
+    Level by level, keeping only the containers. A 10,000-row range is 10,000 lists of
+    scalars: each list's types are looked at in C (``map(type, ...)``), and only a list
+    that holds a container is looked at again in Python (7.1 ms before, 2.8 ms now).
+    ``json.loads`` makes exactly ``list`` and ``dict``, so the types are compared exactly.
     """
-    level = [value] if isinstance(value, (list, dict)) else []
+    level = [value] if type(value) in _CONTAINERS else []
     depth = 0
     while level:
         depth += 1
         if depth > limit:
             return True
-        level = [v for item in level for v in (item.values() if isinstance(item, dict) else item)
-                 if isinstance(v, (list, dict))]
+        inner = []
+        for item in level:
+            values = item.values() if type(item) is dict else item
+            if not _CONTAINERS.isdisjoint(map(type, values)):
+                inner += [v for v in values if type(v) in _CONTAINERS]
+        level = inner
     return False
+
+
+_CONTAINERS = frozenset({list, dict})
 
 
 def check_shape(kind: str, name: str, body: object, functions: dict[str, tuple[int, int]],
@@ -316,6 +326,9 @@ class Gate:
             await send(message)
 
         try:
+            if kind == "function":
+                # The worksheet-function route takes the body checked here, not a second parse.
+                scope = {**scope, PARSED_BODY: parsed}
             with access.acting_as(principal):
                 if self.offload and kind != "other":
                     await off_the_loop(self.app, scope, replay, watch)

@@ -172,7 +172,7 @@ def build_app(master: str | os.PathLike | None = None, access=None, *,
 
     from fastapi.exceptions import RequestValidationError
 
-    from . import static_files
+    from . import function_calls, static_files
     from .xlwings_fixes import keep_unparseable_timestamps_as_text
 
     # xlwings Server's static route reads files outside its folder; ours never does.
@@ -183,6 +183,7 @@ def build_app(master: str | os.PathLike | None = None, access=None, *,
     app.add_exception_handler(RequestValidationError, _on_malformed)
     app.add_exception_handler(XlwingsError, _on_user_error)
     app.add_exception_handler(Exception, _on_bug)
+    function_calls.install(app, udfs, udfs.FUNCTIONS)  # parsed once, encoded once
     manifest.install(app)  # our manifest, ahead of xlwings Server's generic one
     taskpane_text.install()  # the pane's frame (fallback text, title) in Danish
     # Built now, not by whichever worker thread (see gate.off_the_loop) calls it first.

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from officejs import serve_on_loopback  # noqa: E402
 
-LARGE, SMALL = 60_000, 2_000
+LARGE, SMALL = 100_000, 2_000  # the largest call the gate lets through
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +54,14 @@ def test_small_call_is_not_queued_behind_a_large_one(base):
     large = function_call("itb_valider", make_rows(LARGE, seed=1))
     small = function_call("itb_valider", make_rows(SMALL, seed=2))
     done: dict = {}
+    # How long the large call takes alone on this machine, so the small one is sent
+    # half-way through it, when it is read and being worked on, however fast the server is.
+    started = time.monotonic()
+    _post(base, large, done, "alone")
+    alone = done["alone"][0] - started
     first = threading.Thread(target=_post, args=(base, large, done, "large"))
     first.start()
-    time.sleep(1.0)  # the large call is sent and being worked on
+    time.sleep(alone / 2)
     _post(base, small, done, "small")
     first.join(timeout=280)
     assert done["small"][1] == 200 and done["large"][1] == 200
