@@ -205,8 +205,12 @@ def app_from_environment():
     """
     import logging
 
+    from itbudget import runtime
+
     logging.getLogger("itbudget.server").setLevel(logging.INFO)  # the request log
-    return build_app(settings=Settings.from_environment())
+    app = build_app(settings=Settings.from_environment())
+    runtime.long_running()
+    return app
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int,
