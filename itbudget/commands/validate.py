@@ -28,7 +28,7 @@ def run(args) -> int:
         # (The sheet's name is bookings.BOOKINGS_SHEET; that module would import pandas first.)
         read_ahead(args.bookings, "Bogføringer", lambda sheet: bookings_arrow(args.bookings, sheet))
         from ..findings import exit_code
-        from ..report import validation_json, validation_text
+        from ..report import validation_json_parts, validation_text, write_parts
         from ..followup import parse_as_of
         from ..operations import validate_file
 
@@ -36,7 +36,7 @@ def run(args) -> int:
         result = validate_file(args.bookings, args.master, as_of=as_of)
         # Rendered with the collector still paused: the report is many small
         # objects, and each collection would walk the bookings again.
-        out = validation_json(result) if args.format == "json" else validation_text(result)
-    sys.stdout.write(out)
+        out = validation_json_parts(result) if args.format == "json" else [validation_text(result)]
+    write_parts(out, sys.stdout)
     keep_until_exit(result)
     return exit_code(result.findings)
