@@ -11,6 +11,7 @@ None of this changes a result, only how long a one-shot command takes:
 * :func:`run_and_exit` ends the process once its output is flushed and exit
   handlers have run, without freeing a year's bookings one object at a time,
   and :func:`keep_until_exit` marks results that need not be freed at all;
+* :func:`arrow_on_system_allocator` gives Arrow's buffers the C library's allocator;
 * :func:`long_running` tunes the collector of a server process, which answers
   call after call and keeps only its start-up state.
 
@@ -67,6 +68,22 @@ def gc_frozen():
         yield
     finally:
         gc.unfreeze()
+
+
+def arrow_on_system_allocator() -> None:
+    """Let pyarrow allocate from the C library's allocator instead of its bundled jemalloc.
+
+    jemalloc keeps returning and faulting in pages while a large validation's
+    columns come and go: validating 200,000 rows that are nearly all findings
+    spent 0.7-1.0 s in the kernel with it and 0.5-0.6 s without (2.65 s against
+    2.35 s in all), and the 1M-row peak RSS fell from 1008 to 982 MB. Imports
+    pyarrow (pandas does anyway); call it after a read-ahead has started.
+    """
+    try:
+        import pyarrow as pa
+    except ImportError:  # the Arrow read path is optional
+        return
+    pa.set_memory_pool(pa.system_memory_pool())
 
 
 #: Young objects allocated between two collections in a server process (CPython's default: 700).

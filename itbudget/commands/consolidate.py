@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..runtime import bulk_reading, gc_frozen, keep_until_exit
+from ..runtime import arrow_on_system_allocator, bulk_reading, gc_frozen, keep_until_exit
 from ..presentation import plural
 from . import add_as_of, add_format, add_master, command
 
@@ -73,6 +73,7 @@ def run(args) -> int:
     from ..consolidation_text import DEFAULT_LIMIT, summary_text
     from ..operations import write_outputs
 
+    arrow_on_system_allocator()
     with bulk_reading():
         c = _read_with_progress(args)
     written = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..files import bookings_arrow
-from ..runtime import bulk_reading, keep_until_exit, read_ahead
+from ..runtime import arrow_on_system_allocator, bulk_reading, keep_until_exit, read_ahead
 from . import add_as_of, add_format, add_master, command
 
 ORDER = 10
@@ -27,6 +27,7 @@ def run(args) -> int:
         # The workbook is parsed on a second core while pandas and the rules are imported.
         # (The sheet's name is bookings.BOOKINGS_SHEET; that module would import pandas first.)
         read_ahead(args.bookings, "Bogføringer", lambda sheet: bookings_arrow(args.bookings, sheet))
+        arrow_on_system_allocator()
         from ..findings import exit_code
         from ..report import validation_json_parts, validation_text, write_parts
         from ..followup import parse_as_of
