@@ -65,13 +65,12 @@ MAX_BOOKING_ROWS, MAX_MASTER_ROWS = 100_000, 50_000
 MAX_JSON_DEPTH = 32
 #: Seconds a client may take to send its whole body once the headers are in.
 DEFAULT_BODY_TIMEOUT = 60.0
-#: Function and script calls one server process works on at once; the others wait in
-#: turn with their body read but not yet parsed (a parsed 10,000-row body is about
-#: 6 MB of Python objects, seven times its JSON). A process runs Python in one thread at a time, so more
-#: calls at once only take turns with the interpreter lock and keep more bodies in
-#: memory; two, so that a small call is not queued behind one large call (issue 12
-#: point 6). 50 concurrent 10,000-row calls: p95 4.5-5.3 s with every call at once,
-#: 4.0-4.5 s with two (bench/fairness.py, 2 processes on 2 cores).
+#: Function and script calls one server process works on at once. The others wait their
+#: turn with the body read but not parsed (a parsed 10,000-row body is about 6 MB of Python
+#: objects, seven times its JSON). A process runs Python in one thread at a time, so more
+#: calls at once only take turns with the interpreter lock and hold more bodies in memory;
+#: two, so that a small call is not queued behind one large call (issue 12 point 6).
+#: Measured in docs/performance.md ("Server").
 CALLS_AT_ONCE = 2
 DEV_PRINCIPAL = Principal(name="udvikling (ingen login)", role=access.FINANCE)
 
