@@ -2,8 +2,8 @@
 
 Økonomistaben drops the returned budget-holder workbooks (and bare bookings
 exports) in one folder. :func:`read_sources` reads them all, in parallel
-processes, and turns every file it cannot use into a source entry with a
-Danish message instead of stopping. :func:`consolidate` validates all bookings
+processes, and turns every file it cannot use into a source entry and a
+finding with a Danish message instead of stopping. :func:`consolidate` validates all bookings
 together (central coverage over all holders, in date order) and computes what
 finance hands to the leadership forum: the central roll-up with each holder's
 share, every holder's budget-line status, the cost of one IT workstation per
@@ -216,8 +216,12 @@ def _check_against_master(sources: list[Source], master: MasterData) -> list[Sou
 
 def read_sources(directory: Path | str, master: MasterData, workers: int | None = None, *,
                  exclude: tuple[Path | str, ...] = (),
-                 progress: Callable[[int, int, str], None] | None = None) -> list[Source]:
-    """Every file in ``directory`` as a :class:`Source`, sorted by file name.
+                 progress: Callable[[int, int, str], None] | None = None
+                 ) -> tuple[list[Source], tuple[Finding, ...]]:
+    """Every file in ``directory`` as a :class:`Source`, sorted by file name, and their findings.
+
+    The findings (:func:`source_findings`) are those of the files that could
+    not be used (errors) or were skipped (warnings), in file order.
 
     Workbooks and CSV files are read in parallel processes (``workers``,
     default: every core); ``progress(done, total, file)`` is called as each
@@ -266,7 +270,8 @@ def read_sources(directory: Path | str, master: MasterData, workers: int | None 
                     progress(i, len(wanted), path.name)
     read.sort(key=lambda s: s.file)  # source order for coverage: file name, then row
     checked = _check_against_master(read, master)
-    return sorted(checked + skipped, key=lambda s: s.file)
+    sources = sorted(checked + skipped, key=lambda s: s.file)
+    return sources, source_findings(sources)
 
 
 # --------------------------------------------------------------------------- consolidating
@@ -564,8 +569,9 @@ def consolidate_dir(directory: Path | str, master_path: Path | str, *, workers: 
     """
     master = require_full_master(load_master(master_path), Path(master_path).name,
                                  "Konsolidering kræver stamdata for hele kommunen.")
-    sources = read_sources(directory, master, workers,
-                           exclude=(Path(master_path), *exclude), progress=progress)
+    # The files' findings come back as the consolidation's problems, from its sources.
+    sources, _ = read_sources(directory, master, workers,
+                              exclude=(Path(master_path), *exclude), progress=progress)
     return consolidate(sources, master, as_of=as_of)
 
 
