@@ -2,13 +2,13 @@
 
 Økonomistaben drops the returned budget-holder workbooks (and bare bookings
 exports) in one folder. :func:`read_sources` reads them all, in parallel
-processes, and turns every file it cannot use into a source entry with a
-Danish message instead of stopping. :func:`consolidate` validates all bookings
+processes, and turns every file it cannot use into a source entry and a
+finding with a Danish message instead of stopping. :func:`consolidate` validates all bookings
 together (central coverage over all holders, in date order) and computes what
 finance hands to the leadership forum: the central roll-up with each holder's
 share, every holder's budget-line status, the cost of one IT workstation per
 holder, county systems beside their block-grant compensation, and the savings
-status. :func:`consolidation_dict` is the stable JSON shape.
+status. :func:`consolidation_dict` is the stable JSON shape, :func:`consolidation_json` its text.
 
 Which bookings count: the ledger's *placeable* bookings (a date in the budget
 year, a known cost centre and account, a readable amount), the same set that
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import json
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from pathlib import Path
@@ -44,7 +45,7 @@ from .master import MasterData, Settings, load_master, require_full_master
 from .parsing import clean_id
 from .presentation import ore_to_kr_str
 from .reading import find_sheet, read_sheet
-from .report import findings_records, lines_records
+from .report import findings_json, findings_records, lines_records
 from .workstations import add_workstation_views
 from .returns import missing_holders, routed, row_holders, scope_findings, with_scope_findings
 from .validation import Validation, check_template_version, validate
@@ -215,8 +216,12 @@ def _check_against_master(sources: list[Source], master: MasterData) -> list[Sou
 
 def read_sources(directory: Path | str, master: MasterData, workers: int | None = None, *,
                  exclude: tuple[Path | str, ...] = (),
-                 progress: Callable[[int, int, str], None] | None = None) -> list[Source]:
-    """Every file in ``directory`` as a :class:`Source`, sorted by file name.
+                 progress: Callable[[int, int, str], None] | None = None
+                 ) -> tuple[list[Source], tuple[Finding, ...]]:
+    """Every file in ``directory`` as a :class:`Source`, sorted by file name, and their findings.
+
+    The findings (:func:`source_findings`) are those of the files that could
+    not be used (errors) or were skipped (warnings), in file order.
 
     Workbooks and CSV files are read in parallel processes (``workers``,
     default: every core); ``progress(done, total, file)`` is called as each
@@ -265,7 +270,8 @@ def read_sources(directory: Path | str, master: MasterData, workers: int | None 
                     progress(i, len(wanted), path.name)
     read.sort(key=lambda s: s.file)  # source order for coverage: file name, then row
     checked = _check_against_master(read, master)
-    return sorted(checked + skipped, key=lambda s: s.file)
+    sources = sorted(checked + skipped, key=lambda s: s.file)
+    return sources, source_findings(sources)
 
 
 # --------------------------------------------------------------------------- consolidating
@@ -563,8 +569,9 @@ def consolidate_dir(directory: Path | str, master_path: Path | str, *, workers: 
     """
     master = require_full_master(load_master(master_path), Path(master_path).name,
                                  "Konsolidering kræver stamdata for hele kommunen.")
-    sources = read_sources(directory, master, workers,
-                           exclude=(Path(master_path), *exclude), progress=progress)
+    # The files' findings come back as the consolidation's problems, from its sources.
+    sources, _ = read_sources(directory, master, workers,
+                              exclude=(Path(master_path), *exclude), progress=progress)
     return consolidate(sources, master, as_of=as_of)
 
 
@@ -574,19 +581,36 @@ def _kr(ore) -> str | None:
     return None if ore is None or pd.isna(ore) else ore_to_kr_str(int(ore))
 
 
+#: A consolidation finding's keys in the JSON, in order.
+JSON_FINDING_FIELDS = ("file", "row", "voucher", "holder", "contact", "amount", "rule", "severity", "message")
+
+
+def _json_findings(c: Consolidation) -> pd.DataFrame:
+    """The routed findings with ``amount`` as kr. text (None where the row has no readable amount)."""
+    f = c.findings
+    return f.assign(amount=pd.Series([_kr(a) for a in f["amount"]], index=f.index, dtype=object))
+
+
 def consolidation_dict(c: Consolidation) -> dict:
     """The stable JSON shape (issue 5); amounts are decimal strings in kr."""
+    head, tail = _json_parts(c)
+    return {**head, "findings": findings_records(_json_findings(c), fields=JSON_FINDING_FIELDS), **tail}
+
+
+def consolidation_json(c: Consolidation) -> str:
+    """``json.dumps(consolidation_dict(c), ensure_ascii=False, indent=1) + "\\n"``, findings rendered by column."""
+    head, tail = (json.dumps(part, ensure_ascii=False, indent=1) for part in _json_parts(c))
+    findings = findings_json(_json_findings(c), fields=JSON_FINDING_FIELDS, indent=1, depth=1)
+    return f'{head[:-2]},\n "findings": {findings},\n{tail[2:]}\n'
+
+
+def _json_parts(c: Consolidation) -> tuple[dict, dict]:
+    """The JSON shape's keys before the findings, and those after them."""
     shares: dict[str, dict[str, str]] = {}
     for r in c.central_shares.itertuples(index=False):
         shares.setdefault(r.line, {})[r.holder] = _kr(r.amount)
-    routed_findings = c.findings
-    findings = findings_records(routed_findings, with_file=True)
-    for rec, holder, contact, amount in zip(findings, routed_findings["holder"],
-                                            routed_findings["contact"], routed_findings["amount"]):
-        rec.pop("sheet", None)
-        rec.update(holder=holder, contact=contact, amount=_kr(amount))
     names = c.master.holder_by_id
-    out = {
+    head = {
         "sources": [{"file": s.file, "status": s.status, "message": s.message, "rows": s.rows}
                     for s in c.sources],
         "rows": c.validation.rows,
@@ -595,9 +619,8 @@ def consolidation_dict(c: Consolidation) -> dict:
         "missing": list(c.missing),
         "missing_holders": [{"holder": h, "name": names[h].name, "contact": names[h].contact}
                             for h in c.missing],
-        "findings": [{k: r[k] for k in ("file", "row", "voucher", "holder", "contact", "amount",
-                                        "rule", "severity", "message")}
-                     for r in findings],
+    }
+    out = {
         "central_lines": [
             {"line": r.line, "name": r.name, "budget": _kr(r.budget),
              "commitments": _kr(r.commitments), "used": _kr(r.used),
@@ -628,4 +651,4 @@ def consolidation_dict(c: Consolidation) -> dict:
     }
     if c.invoices is not None:
         out["invoices"] = report_dict(c.invoices)["invoices"]
-    return out
+    return head, out

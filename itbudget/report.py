@@ -15,11 +15,16 @@ from .presentation import format_kr, ore_to_kr_str, plural
 from .validation import Validation
 
 
-def findings_records(findings, with_file: bool = False) -> list[dict]:
-    """Findings as JSON-ready dicts in the stable shape."""
-    cols = ["row", "voucher", "rule", "severity", "message", "sheet"]
-    if with_file:
-        cols = ["file"] + cols
+FINDING_FIELDS = ("row", "voucher", "rule", "severity", "message", "sheet")
+
+
+def _fields(with_file: bool, fields: tuple[str, ...] | None) -> tuple[str, ...]:
+    return fields if fields is not None else (("file",) if with_file else ()) + FINDING_FIELDS
+
+
+def findings_records(findings, with_file: bool = False, *, fields: tuple[str, ...] | None = None) -> list[dict]:
+    """Findings as JSON-ready dicts in the stable shape (``fields``: other columns, in their order)."""
+    cols = _fields(with_file, fields)
     out = []
     arrays = {c: findings[c].to_numpy() for c in cols}
     for i in range(len(findings)):
@@ -29,15 +34,19 @@ def findings_records(findings, with_file: bool = False) -> list[dict]:
     return out
 
 
-FINDING_FIELDS = ("row", "voucher", "rule", "severity", "message", "sheet")
+def findings_json(findings, with_file: bool = False, *, fields: tuple[str, ...] | None = None,
+                  indent: int | None = None, depth: int = 0) -> str:
+    """The findings as a JSON array: the bytes ``json.dumps(findings_records(...), ensure_ascii=False)`` gives.
+
+    With ``indent``, the bytes ``json.dumps(..., indent=indent)`` gives for the
+    array as a value ``depth`` levels down in a document.
+    """
+    parts = findings_json_parts(findings, with_file, fields=fields, indent=indent, depth=depth)
+    return "".join(p if isinstance(p, str) else str(p, "utf-8") for p in parts)
 
 
-def findings_json(findings, with_file: bool = False) -> str:
-    """The findings as a JSON array: the bytes ``json.dumps(findings_records(...), ensure_ascii=False)`` gives."""
-    return "".join(p if isinstance(p, str) else str(p, "utf-8") for p in findings_json_parts(findings, with_file))
-
-
-def findings_json_parts(findings, with_file: bool = False) -> list:
+def findings_json_parts(findings, with_file: bool = False, *, fields: tuple[str, ...] | None = None,
+                        indent: int | None = None, depth: int = 0) -> list:
     """:func:`findings_json` in pieces to write one after another: texts, or UTF-8 bytes.
 
     Rendered by column, not by row: a text column without quotes, backslashes
@@ -54,26 +63,34 @@ def findings_json_parts(findings, with_file: bool = False) -> list:
 
     if not len(findings):
         return ["[]"]
-    cols = (("file",) if with_file else ()) + FINDING_FIELDS
+    cols = _fields(with_file, fields)
+    if indent is None:
+        opens, between, closes, record_sep, array = "{", ", ", "}", ", ", ("[", "]")
+    else:
+        pad = [("\n" + " " * indent * (depth + k)) for k in range(3)]
+        opens, between, closes, record_sep = "{" + pad[2], "," + pad[2], pad[1] + "}", "," + pad[1]
+        array = ("[" + pad[1], pad[0] + "]")
     text = pa.large_string()
     literals, columns = [""], []  # literals[i] precedes columns[i]; a plain text's quotes join them
     try:
         for k, c in enumerate(cols):
             values, plain = _json_column(findings[c], c == "row", pa, pc)
-            literals[-1] += ("{" if k == 0 else ", ") + json.dumps(c) + ": " + ('"' if plain else "")
+            literals[-1] += (opens if k == 0 else between) + json.dumps(c) + ": " + ('"' if plain else "")
             columns.append(values)
             literals.append('"' if plain else "")
-        literals[-1] += "}"
+        literals[-1] += closes
         pieces = [x for lit, values in zip(literals, columns) for x in (pa.scalar(lit, text), values)]
         pieces += [pa.scalar(literals[-1], text), pa.scalar("", text)]  # the last is the separator
         records = pc.binary_join_element_wise(*pieces)
         listed = pa.LargeListArray.from_arrays(pa.array([0, len(records)], pa.int64()), records)
-        joined = pc.binary_join(listed, pa.scalar(", ", text))
+        joined = pc.binary_join(listed, pa.scalar(record_sep, text))
     except (UnicodeEncodeError, pa.ArrowInvalid):  # a lone surrogate: Arrow holds UTF-8 only
-        return [json.dumps(findings_records(findings, with_file), ensure_ascii=False)]
+        out = json.dumps(findings_records(findings, with_file, fields=fields), ensure_ascii=False, indent=indent)
+        # json.dumps escapes every line break inside a text: each one here is the layout's.
+        return [out if indent is None else out.replace("\n", "\n" + " " * indent * depth)]
     _, offsets, data = joined.buffers()
     start, end = np.frombuffer(offsets, np.int64, 2, joined.offset * 8)
-    return ["[", memoryview(data)[start:end], "]"]
+    return [array[0], memoryview(data)[start:end], array[1]]
 
 
 def _json_column(series, integer: bool, pa, pc):

@@ -57,6 +57,31 @@ def small_master_sheets(**overrides) -> dict[str, list[list]]:
     return sheets
 
 
+def many_holders_sheets(n: int = 9) -> dict[str, list[list]]:
+    """The small municipality with ``n`` holders; names with Danish letters and brackets."""
+    from itbudget.demo import make_ean
+
+    sheets = small_master_sheets()
+    head = {k: v[:1] for k, v in sheets.items()}
+    holders, ccs, eans, budget, projects, savings = [], [], [], [], [], []
+    for k in range(1, n + 1):
+        hid = f"H{k}"
+        holders.append([hid, f"Skole [{k}] Ærø-Ø" if k % 3 == 0 else f"Rådhus {k}", 10 + k, k % 2, "Anna"])
+        for c in range(k % 3 + 1):  # 1-3 cost centres each: workbooks of different sizes
+            cid = f"{k:02d}{c:02d}"
+            ccs.append([cid, f"Sted {cid}", hid])
+            budget += [[cid, "2210", 1000 * k + c], [cid, "2220", 500.25]]
+        eans.append([make_ean(k), hid])
+        if k % 2:
+            projects.append([f"P{k}", f"Projekt {k}", hid, 5000, None, None, None])
+            savings.append([f"Tiltag {k}", "2210", f"{k:02d}00", 100 * k])
+    sheets.update({
+        "Aftaleholdere": head["Aftaleholdere"] + holders, "Omkostningssteder": head["Omkostningssteder"] + ccs,
+        "EAN": head["EAN"] + eans, "Budget": head["Budget"] + budget,
+        "Projektskemaer": head["Projektskemaer"] + projects, "Besparelser": head["Besparelser"] + savings})
+    return sheets
+
+
 @pytest.fixture
 def master():
     return master_from_rows(small_master_sheets())

@@ -59,8 +59,13 @@ def messy(tmp_path):
 
 def test_good_files_are_consolidated_and_the_rest_reported(messy, master):
     before = digest(messy)
-    sources = read_sources(messy, master, workers=2)
+    sources, findings = read_sources(messy, master, workers=2)
     status = {s.file: (s.status, s.message) for s in sources}
+    # One finding per file not used: an error when it could not be read, a warning when skipped.
+    assert [(f.file, f.rule, f.severity, f.message) for f in findings] == [
+        (s.file, "FIL", "error" if s.status == "unreadable" else "warning", s.message)
+        for s in sources if s.status != "ok"]
+    assert {f.file for f in findings if f.is_error} >= {"korrupt.xlsx", "tom.xlsx", "H1 igen.xlsx"}
     assert status["H1 Bakkeskolen.xlsx"][0] == "ok"
     assert status["H2 eksport.csv"][0] == "ok"
     assert status["~$H1 Bakkeskolen.xlsx"][0] == "skipped"
@@ -82,8 +87,8 @@ def test_good_files_are_consolidated_and_the_rest_reported(messy, master):
 
 
 def test_parallel_and_serial_reads_agree(messy, master):
-    a = consolidate(read_sources(messy, master, workers=1), master)
-    b = consolidate(read_sources(messy, master, workers=2), master)
+    a = consolidate(read_sources(messy, master, workers=1)[0], master)
+    b = consolidate(read_sources(messy, master, workers=2)[0], master)
     assert [(s.file, s.status, s.message) for s in a.sources] == \
            [(s.file, s.status, s.message) for s in b.sources]
     assert a.total_booked == b.total_booked

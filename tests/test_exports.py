@@ -226,7 +226,8 @@ def test_consolidation_reads_an_export_with_the_master_datas_kolonnenavne(tmp_pa
     folder.mkdir()
     write_csv(folder / "H1 eksport.csv", export_rows(OWN_HEADERS, kr_danish))
     named = master_from_rows(small_master_sheets(Kolonnenavne=KOLONNENAVNE))
-    (source,) = read_sources(folder, named, workers=1)
+    (source,), _ = read_sources(folder, named, workers=1)
     assert source.status == OK and source.rows == len(SCENARIO), source
-    (plain,) = read_sources(folder, master_from_rows(small_master_sheets()), workers=1)
+    (plain,), findings = read_sources(folder, master_from_rows(small_master_sheets()), workers=1)
     assert plain.status != OK and "Kolonnenavne" in plain.message
+    assert [(f.file, f.is_error, f.message) for f in findings] == [(plain.file, True, plain.message)]

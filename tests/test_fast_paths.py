@@ -3,8 +3,10 @@
 Parsing distinct values once, cleaning all-text or all-float columns in one go,
 skipping blank rows column by column, one stable sort for running totals and
 folding case once per distinct invoice number are optimisations only: each is
-compared here with a slow reference on inputs that mix types on purpose
-(``True == 1 == 1.0`` must not merge, NumPy floats print differently).
+compared here, through the public functions only, with the plain path on
+inputs that mix types on purpose (``True == 1 == 1.0`` must not merge, NumPy
+floats print differently): one value at a time (``parse_date``, ``clean_id``,
+``parse_amount``), or a column too long and too varied for the fast path.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from itbudget.ledger import _running_total
-from itbudget.parsing import _DISTINCT_MIN_ROWS, _clean_one, _parse_dates, clean_ids, parse_dates
-from itbudget.reading import build_table
+from conftest import booking, frame_of, small_master_sheets
 from itbudget.invoice_keys import folded_codes
+from itbudget.ledger import prepare
+from itbudget.master import master_from_rows
+from itbudget.parsing import clean_id, clean_ids, parse_amount, parse_amounts, parse_date, parse_dates
+from itbudget.reading import build_table
 
 CELLS = st.one_of(
     st.none(), st.just(""), st.just("  "), st.just(" 1001 "), st.just("KN-7"), st.just("kn-7"),
@@ -31,6 +35,18 @@ CELLS = st.one_of(
 
 SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
+#: A column this long, repeating a few values, is parsed by distinct value.
+LONG = 4096
+#: More than a handful of texts, all different: parsed by the vectorised path, not one by one.
+MANY_TEXT_DATES = [(dt.date(2000, 1, 1) + dt.timedelta(days=k)).strftime("%d-%m-%Y") for k in range(1000)]
+MANY_TEXT_AMOUNTS = [f"{k}.{k % 7}00,{k % 100:02d}" for k in range(1000)]
+
+
+def as_days(dates) -> np.ndarray:
+    """``parse_date`` answers as ``parse_dates`` gives them: NaT for None."""
+    return np.array([np.datetime64("NaT") if d is None else np.datetime64(d, "D") for d in dates],
+                    dtype="datetime64[D]")
+
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.dtype == b.dtype and a.shape == b.shape and bool(np.all((a == b) | (np.isnat(a) & np.isnat(b))
@@ -39,19 +55,21 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 @SLOW
 @given(st.lists(CELLS, min_size=1, max_size=12), st.integers(0, 2**16))
+@example([True, 1.0, 46000.0, "01-03-2026", dt.datetime(2026, 3, 1, 12, 30)], 0)
 def test_parse_dates_by_distinct_value_matches_value_by_value(cells, seed):
     rng = np.random.default_rng(seed)
-    column = np.empty(_DISTINCT_MIN_ROWS + 100, dtype=object)
-    column[:] = [cells[i] for i in rng.integers(0, len(cells), column.size)]
+    picks = rng.integers(0, len(cells), LONG)
+    column = np.empty(LONG, dtype=object)
+    column[:] = [cells[i] for i in picks]
     fast, fast_ok = parse_dates(column)
-    slow, slow_ok = _parse_dates(column)
+    slow = as_days([parse_date(c) for c in cells])[picks]  # each cell alone
     assert _same(fast, slow)
-    assert (fast_ok == slow_ok).all()
+    assert (fast_ok == ~np.isnat(slow)).all()
 
 
 def test_parse_dates_does_not_merge_true_with_serial_one():
     # True == 1.0 in Python: merged, the bool would read as the serial date 1899-12-31.
-    column = np.array([1.0, True] * _DISTINCT_MIN_ROWS, dtype=object)
+    column = np.array([1.0, True] * LONG, dtype=object)
     days, ok = parse_dates(column)
     assert ok[0] and not ok[1]
     assert days[0] == np.datetime64("1899-12-31")
@@ -59,27 +77,30 @@ def test_parse_dates_does_not_merge_true_with_serial_one():
 
 @SLOW
 @given(st.lists(CELLS, min_size=0, max_size=40))
-def test_clean_ids_fast_paths_match_clean_one(cells):
+@example([" 1001 ", "KN-7", "  "])  # all text
+@example([1001.0, 2.5, -0.0])  # all float
+@example([True, 1.0, 1, " 1 "])  # equal values of different types
+def test_clean_ids_fast_paths_match_clean_id(cells):
     column = np.empty(len(cells), dtype=object)
     column[:] = cells
-    # The reference cleans each distinct value (as pandas factorises: True == 1.0) with _clean_one.
+    # The reference cleans each distinct value (as pandas factorises: True == 1.0) on its own.
     codes, uniques = pd.factorize(column)
-    expected = [_clean_one(uniques[c]) if c >= 0 else "" for c in codes]
+    expected = [clean_id(uniques[c]) if c >= 0 else "" for c in codes]
     assert list(clean_ids(column)) == expected
     assert list(clean_ids(column, distinct=False)) == expected
 
 
 @given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=30))
-def test_clean_ids_all_float_column_matches_clean_one(values):
+def test_clean_ids_all_float_column_matches_clean_id(values):
     column = np.array(values, dtype=object)
-    expected = [_clean_one(v) for v in values]
+    expected = [clean_id(v) for v in values]
     assert list(clean_ids(column)) == expected
     assert list(clean_ids(column, distinct=False)) == expected
 
 
 def test_clean_ids_numpy_floats_keep_their_own_text():
     column = np.array([np.float64(7.0), 7.5], dtype=object)
-    assert list(clean_ids(column)) == [_clean_one(np.float64(7.0)), "7.5"]
+    assert list(clean_ids(column)) == ["7.0", "7.5"]
 
 
 BLANKISH = st.sampled_from([None, "", " ", "\t", "x", 0.0, float("nan"), False, dt.date(2026, 1, 1)])
@@ -98,22 +119,29 @@ def test_blank_rows_are_skipped_as_a_cell_by_cell_check_would(body):
     assert table.blank_rows == len(body) - len(kept)
 
 
-@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5), st.integers(-50, 50), st.booleans()),
+MASTER = master_from_rows(small_master_sheets())
+#: Budget lines of the small municipality (conftest): three decentral, and TEL, central over cost centres.
+LINES = [("1001", "2210"), ("1001", "2220"), ("2001", "2210"), ("1001", "2310"), ("2001", "2310")]
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 5), st.integers(-50, 50), st.booleans()),
                 max_size=40))
 def test_running_total_matches_a_loop_in_date_then_source_order(rows):
-    keys = np.array([r[0] for r in rows], dtype=np.int64)
-    days = np.array([20000 + r[1] for r in rows], dtype=np.int64)
-    amounts = np.array([r[2] for r in rows], dtype=np.int64)
-    counted = np.array([r[3] for r in rows], dtype=bool)
-    got = _running_total(keys, days, amounts, counted)
-    expected = np.zeros(len(rows), dtype=np.int64)
-    for k in set(keys.tolist()):
+    # A booking dated outside the budget year (2025) cannot be placed and counts toward no line.
+    frame = frame_of(*(booking(Omkostningssted=LINES[k][0], Konto=LINES[k][1], Beløb=amount,
+                               Dato=dt.date(2026 if counted else 2025, 3, 1 + day))
+                       for k, day, amount, counted in rows))
+    got = prepare(frame, MASTER).frame["line_running"]
+    expected = [0] * len(rows)
+    key = [LINES[k][1] if LINES[k][1] == "2310" else LINES[k] for k, *_ in rows]  # TEL: one line
+    for line in set(key):
         total = 0
-        for i in sorted((i for i in range(len(rows)) if counted[i] and keys[i] == k),
-                        key=lambda i: (days[i], i)):
-            total += amounts[i]
+        for i in sorted((i for i, r in enumerate(rows) if r[3] and key[i] == line),
+                        key=lambda i: (rows[i][1], i)):
+            total += rows[i][2] * 100
             expected[i] = total
-    assert got.tolist() == expected.tolist()
+    assert got.tolist() == expected
 
 
 @given(st.lists(st.sampled_from(["", "KN-1", "kn-1", "Kn-1", "ß", "SS", "ss", "a\x1fb", "A", "b"]),
@@ -139,17 +167,10 @@ TEXT_DATES = st.one_of(
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(TEXT_DATES, min_size=1, max_size=60))
 def test_few_text_dates_parse_like_the_vectorised_path(values):
-    import itbudget.parsing as parsing
-
-    obj = np.array(values, dtype=object)
-    few = _parse_dates(obj)[0]
-    saved = parsing._FEW_TEXT_DATES
-    parsing._FEW_TEXT_DATES = 0
-    try:
-        many = _parse_dates(obj)[0]
-    finally:
-        parsing._FEW_TEXT_DATES = saved
+    few = as_days([parse_date(v) for v in values])  # one text: parsed on its own
+    many = parse_dates(np.array(values + MANY_TEXT_DATES, dtype=object))[0][:len(values)]
     assert ((few == many) | (np.isnat(few) & np.isnat(many))).all(), list(zip(values, few, many))
+    assert parse_dates(np.array(values, dtype=object))[0].tolist() == few.tolist()  # a few texts together
 
 
 TEXT_AMOUNTS = st.one_of(
@@ -162,15 +183,10 @@ TEXT_AMOUNTS = st.one_of(
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(TEXT_AMOUNTS, st.floats(-1e6, 1e6), st.none()), min_size=1, max_size=60))
 def test_few_text_amounts_parse_like_the_vectorised_path(values):
-    import itbudget.parsing as parsing
-
-    obj = np.array(values, dtype=object)
-    few = parsing.parse_amounts(obj)
-    saved = parsing._FEW_TEXT_AMOUNTS
-    parsing._FEW_TEXT_AMOUNTS = 0
-    try:
-        many = parsing.parse_amounts(obj)
-    finally:
-        parsing._FEW_TEXT_AMOUNTS = saved
-    assert few[0].tolist() == many[0].tolist(), list(zip(values, few[0], many[0]))
-    assert few[1].tolist() == many[1].tolist(), list(zip(values, few[1], many[1]))
+    alone = [parse_amount(v) for v in values]  # one text: parsed on its own
+    few = ([0 if a is None else a for a in alone], [a is not None for a in alone])
+    many = parse_amounts(np.array(values + MANY_TEXT_AMOUNTS, dtype=object))
+    assert many[0][:len(values)].tolist() == few[0], list(zip(values, few[0], many[0]))
+    assert many[1][:len(values)].tolist() == few[1], list(zip(values, few[1], many[1]))
+    together = parse_amounts(np.array(values, dtype=object))  # a few texts together
+    assert (together[0].tolist(), together[1].tolist()) == few

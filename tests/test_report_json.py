@@ -48,6 +48,21 @@ def test_findings_json_equals_json_dumps_of_the_records(findings, with_file):
     assert findings_json(findings, with_file) == old(findings, with_file)
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(findings_frames(), st.integers(1, 3), st.integers(0, 2))
+def test_indented_findings_json_is_json_dumps_of_the_records_nested_as_deep(findings, indent, depth):
+    fields = ("file", "row", "message", "voucher")  # other columns, in another order
+    document = records = findings_records(findings, fields=fields)
+    for _ in range(depth):
+        document = {"x": document}
+    expected = json.dumps(document, ensure_ascii=False, indent=indent)
+    got = findings_json(findings, fields=fields, indent=indent, depth=depth)
+    pad = " " * indent
+    assert expected == "".join(f'{{\n{pad * (k + 1)}"x": ' for k in range(depth)) + got + "".join(
+        f"\n{pad * k}}}" for k in reversed(range(depth)))
+    assert json.loads(got) == json.loads(json.dumps(records))  # NaN included
+
+
 def test_missing_values_and_lone_surrogates_render_as_before():
     arrow = pd.StringDtype("pyarrow", na_value=np.nan)
     frame = pd.DataFrame({
@@ -61,6 +76,8 @@ def test_missing_values_and_lone_surrogates_render_as_before():
         assert findings_json(frame, with_file) == old(frame, with_file)
     assert findings_json(frame.iloc[:2], True) == old(frame.iloc[:2], True)
     assert "NaN" in findings_json(frame.iloc[:2], True)
+    nested = json.dumps({"x": findings_records(frame, True)}, ensure_ascii=False, indent=1)
+    assert nested == '{\n "x": ' + findings_json(frame, True, indent=1, depth=1) + "\n}"
 
 
 @pytest.mark.parametrize("rows", [
@@ -73,3 +90,23 @@ def test_validation_json_is_json_dumps_of_the_validation(master, rows):
     assert validation_json(result) == json.dumps(validation_dict(result), ensure_ascii=False) + "\n"
     if rows:
         assert json.loads(validation_json(result))["findings"][0]["voucher"] == 'B"1\\'
+
+
+def test_consolidation_json_is_json_dumps_of_the_consolidation(master):
+    from itbudget.consolidation import OK, Source, consolidate, consolidation_dict, consolidation_json
+
+    def run(*rows):
+        frame = frame_of(*rows, file='b"1.xlsx')
+        return consolidate([Source('b"1.xlsx', None, OK, rows=len(frame), frame=frame)], master)
+
+    def dumped(c):
+        return json.dumps(consolidation_dict(c), ensure_ascii=False, indent=1) + "\n"
+
+    c = run(booking(Bilag='B"1\\', Omkostningssted="9999"), booking(Bilag="B2", Beløb="x"),
+            booking(Bilag="B3", Omkostningssted="2001", Konto="2310", Beløb=10**6))
+    d = consolidation_dict(c)
+    assert {f["voucher"] for f in d["findings"]} == {'B"1\\', "B2", "B3"}
+    assert {f["amount"] for f in d["findings"]} >= {None, "1000000.00"}
+    assert consolidation_json(c) == dumped(c)
+    empty = run(booking())
+    assert consolidation_dict(empty)["findings"] == [] and consolidation_json(empty) == dumped(empty)

@@ -9,7 +9,6 @@ input (master data, missing folder).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,7 +68,7 @@ def _read_with_progress(args) -> Consolidation:
 
 
 def run(args) -> int:
-    from ..consolidation import consolidation_dict
+    from ..consolidation import consolidation_json
     from ..consolidation_text import DEFAULT_LIMIT, summary_text
     from ..operations import write_outputs
 
@@ -84,7 +83,7 @@ def run(args) -> int:
         if args.lists:
             written.append(f"{plural(len(paths), 'forbrugsliste')} skrevet i {args.lists}")
         if args.format == "json":
-            out = json.dumps(consolidation_dict(c), ensure_ascii=False, indent=1) + "\n"
+            out = consolidation_json(c)
         else:
             out = summary_text(c, str(Path(args.directory)), written, workbook=bool(args.output),
                                limit=None if args.all_findings else DEFAULT_LIMIT)
