@@ -130,8 +130,6 @@ def clean_id(value: object) -> str:
     return clean_ids([value])[0]
 
 
-#: Up to this many text amounts in a column are parsed one by one (same rules as the vectorised path).
-_FEW_TEXT_AMOUNTS = 64
 _AMOUNT_UNIT = re.compile(r"(?:kr\.?|dkk)")
 _AMOUNT_SPACE = re.compile(r"[\s\u00a0\u202f']")
 _PARENTHESISED = re.compile(r"^\((.*)\)$")
@@ -191,12 +189,16 @@ def parse_amounts(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
         ok[num_idx] = good
 
     str_idx = np.flatnonzero(is_str)
+    if str_idx.size:
+        # ASCII texts one by one (twice as fast as pandas' text methods at every size
+        # measured, 100 to 100,000 texts); the rest by the vectorised steps, whose
+        # Unicode digits and spaces _text_amount does not claim to read alike.
+        ascii_text = np.fromiter(map(str.isascii, obj[str_idx]), dtype=bool, count=str_idx.size)
+        for i in str_idx[ascii_text].tolist():
+            ore[i], ok[i] = _text_amount(obj[i])
+        str_idx = str_idx[~ascii_text]
     texts = obj[str_idx]
-    if 0 < str_idx.size <= _FEW_TEXT_AMOUNTS and all(t.isascii() for t in texts):
-        # A handful of pasted amounts: pandas' per-call overhead would dominate.
-        for i, text in zip(str_idx.tolist(), texts.tolist()):
-            ore[i], ok[i] = _text_amount(text)
-    elif str_idx.size:
+    if str_idx.size:
         s = pd.Series(texts, dtype=object).str.strip().str.lower()
         s = s.str.replace(r"(?:kr\.?|dkk)", "", regex=True)
         s = s.str.replace(r"[\s\u00a0\u202f']", "", regex=True)
@@ -264,15 +266,15 @@ def _distinct(obj: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     return codes, uniques
 
 
-#: Up to this many text dates in a column are parsed one by one (same rules as the vectorised path).
-_FEW_TEXT_DATES = 64
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_DMY_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})$")
-_NAMED_DATE = re.compile(r"^(\d{1,2})\.?\s*([a-zæøå]+)\.?\s+(\d{4})$")
+#: Text dates: ISO (with or without a time), day-month-year, and a Danish month name. Digits
+#: are ASCII: ``int()`` would read other scripts' digits, and pandas' path did not.
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ t][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$")
+_DMY_DATE = re.compile(r"^([0-9]{1,2})[-./]([0-9]{1,2})[-./]([0-9]{4}|[0-9]{2})$")
+_NAMED_DATE = re.compile(r"^([0-9]{1,2})\.?\s*([a-zæøå]+)\.?\s+([0-9]{4})$")
 
 
 def _text_date(text: str) -> np.datetime64:
-    """One typed date, by the same patterns as the vectorised text path; NaT if unreadable."""
+    """One typed date; NaT if unreadable."""
     t = text.strip().lower()
     if m := _ISO_DATE.match(t):
         y, mo, d = m.group(1), m.group(2), m.group(3)
@@ -320,24 +322,10 @@ def _parse_dates(obj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out[s_idx] = np.where(good, _EXCEL_EPOCH + days, np.datetime64("NaT"))
 
     t_idx = np.flatnonzero(kinds == 3)
-    if 0 < t_idx.size <= _FEW_TEXT_DATES:
-        # A handful of typed dates: pandas' per-call overhead would dominate.
+    if t_idx.size:
+        # One by one: faster than pandas' text methods at every size measured (200 to
+        # 100,000 texts: 0.4 against 3.5 ms, 194 against 346 ms), and one set of rules.
         out[t_idx] = np.array([_text_date(v) for v in obj[t_idx]], dtype="datetime64[D]")
-    elif t_idx.size:
-        s = pd.Series(obj[t_idx], dtype=object).str.strip().str.lower()
-        iso = s.str.extract(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-        dmy = s.str.extract(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})$")
-        named = s.str.extract(r"^(\d{1,2})\.?\s*([a-zæøå]+)\.?\s+(\d{4})$")
-        year = iso[0].fillna(dmy[2]).fillna(named[2])
-        month = iso[1].fillna(dmy[1]).fillna(named[1].map(_DANISH_MONTHS).astype("string"))
-        day = iso[2].fillna(dmy[0]).fillna(named[0])
-        y = pd.to_numeric(year, errors="coerce")
-        y = y.where(~(year.str.len() == 2), 2000 + y)
-        parts = pd.DataFrame({"year": y, "month": pd.to_numeric(month, errors="coerce"),
-                              "day": pd.to_numeric(day, errors="coerce")})
-        parts = parts.where(parts.notna().all(axis=1))
-        parsed = pd.to_datetime(parts, errors="coerce")
-        out[t_idx] = parsed.to_numpy(dtype="datetime64[D]")
     return out, ~np.isnat(out)
 
 

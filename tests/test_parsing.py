@@ -152,3 +152,16 @@ def test_clean_ids():
     out = clean_ids(np.array([1001.0, 1001, " 1001 ", None, float("nan"), "0042", True, 5798000416604.0],
                              dtype=object))
     assert out.tolist() == ["1001", "1001", "1001", "", "", "0042", "ja", "5798000416604"]
+
+
+def test_dates_in_other_scripts_digits_or_year_zero_are_unreadable_however_many():
+    """Once a column of more than 64 text dates read '٣-٣-2026' as NaT and a shorter one as a date."""
+    import numpy as np
+
+    from itbudget.parsing import parse_dates
+
+    odd = ["١٢-٣-٢٠٢٦", "３-３-2026", "0000-01-01", "1. okt 0000"]
+    for column in (odd, odd + ["01-03-2026"] * 100):
+        days, ok = parse_dates(np.array(column, dtype=object))
+        assert not ok[:len(odd)].any(), list(zip(column, days))
+    assert parse_dates(np.array(["01-03-2026"], dtype=object))[1].all()
