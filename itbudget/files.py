@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import UnusableInput
+from .presentation import shown_text
 
 #: Largest input file accepted (bytes on disk).
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -48,9 +49,6 @@ def norm_header(text: object) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().rstrip(":").strip().casefold()
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def undecodable_name(name: str) -> bool:
     """Whether a file name holds bytes that are not UTF-8 (surrogate-escaped by Python)."""
     try:
@@ -64,12 +62,13 @@ def shown_name(name: str) -> str:
     """A file name safe to print and to write into a workbook.
 
     Bytes that are not UTF-8 and control characters (C0, DEL, C1; a terminal
-    would act on ESC sequences) are shown as ``\\xNN``; the rest is unchanged.
+    would act on ESC sequences) are shown as ``\\xNN``
+    (:func:`itbudget.presentation.shown_text`); the rest is unchanged.
     """
     if undecodable_name(name):
         name = name.encode("utf-8", "surrogateescape" if _only_escapes(name) else "surrogatepass") \
             .decode("utf-8", "backslashreplace")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
+    return shown_text(name)
 
 
 def _only_escapes(name: str) -> bool:
