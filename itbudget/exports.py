@@ -21,6 +21,7 @@ import numpy as np
 from .column_names import AMOUNT_FIELDS, FIELDS, HEADER_FIELDS, SHEET, header_key
 from .errors import UnusableInput
 from .parsing import is_blank, parse_amounts
+from .presentation import shown_text
 from .reading import (HEADER_SCAN_ROWS, Table, arrow_ids, arrow_objects, build_table, rendered,
                       without_blank_rows)
 
@@ -51,7 +52,7 @@ def find_header(data: list[list], names: dict[str, str]) -> tuple[int, dict[str,
 
 
 def _quoted(items: list[str]) -> str:
-    return ", ".join(f"'{s}'" for s in items)
+    return ", ".join(f"'{shown_text(s)}'" for s in items)
 
 
 def _not_found(where: str, data: list[list], names: dict[str, str], row_of) -> UnusableInput:
@@ -69,7 +70,7 @@ def _not_found(where: str, data: list[list], names: dict[str, str], row_of) -> U
     missing = [f for f in HEADER_FIELDS if f not in best_fields]
     if not any(f in best_fields for f in AMOUNT_FIELDS):
         missing.append("Beløb")
-    found = [str(v).strip() for v in data[best] if v is not None and str(v).strip()]
+    found = [shown_text(str(v).strip()) for v in data[best] if v is not None and str(v).strip()]
     word = "kolonnen" if len(missing) == 1 else "kolonnerne"
     amount = " (eller Debet og Kredit)" if "Beløb" in missing else ""
     return UnusableInput(

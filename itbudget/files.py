@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import UnusableInput
+from .presentation import shown_text
 
 #: Largest input file accepted (bytes on disk).
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -48,9 +49,6 @@ def norm_header(text: object) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().rstrip(":").strip().casefold()
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def undecodable_name(name: str) -> bool:
     """Whether a file name holds bytes that are not UTF-8 (surrogate-escaped by Python)."""
     try:
@@ -64,12 +62,13 @@ def shown_name(name: str) -> str:
     """A file name safe to print and to write into a workbook.
 
     Bytes that are not UTF-8 and control characters (C0, DEL, C1; a terminal
-    would act on ESC sequences) are shown as ``\\xNN``; the rest is unchanged.
+    would act on ESC sequences) are shown as ``\\xNN``
+    (:func:`itbudget.presentation.shown_text`); the rest is unchanged.
     """
     if undecodable_name(name):
         name = name.encode("utf-8", "surrogateescape" if _only_escapes(name) else "surrogatepass") \
             .decode("utf-8", "backslashreplace")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
+    return shown_text(name)
 
 
 def _only_escapes(name: str) -> bool:
@@ -133,6 +132,17 @@ def check_zip(path: Path) -> None:
             "filen afvises som for stor.")
 
 
+def reader_failed(exc: BaseException) -> bool:
+    """Whether ``exc`` from python-calamine or fastexcel is the file's fault: an error or a Rust panic.
+
+    A cell the Rust reader cannot convert (a duration of minus 10^15 days) makes
+    it panic, and pyo3 raises the panic as ``PanicException``, which derives from
+    BaseException, not Exception. Each extension has its own such class, so it
+    is known by name. KeyboardInterrupt and SystemExit are never the file's fault.
+    """
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
 def open_workbook(path: Path):
     """Open a workbook with python-calamine after the safety checks."""
     import python_calamine as pc
@@ -142,7 +152,9 @@ def open_workbook(path: Path):
         return pc.load_workbook(str(path))
     except pc.PasswordError:
         raise UnusableInput(f"{path.name}: projektmappen er beskyttet med adgangskode.") from None
-    except Exception as exc:  # calamine raises several types for corrupt files
+    except BaseException as exc:  # calamine raises several types for corrupt files
+        if not reader_failed(exc):
+            raise
         raise UnusableInput(
             f"{path.name}: projektmappen kan ikke læses; den er beskadiget eller ikke en "
             f"Excel-fil ({type(exc).__name__}: {str(exc)[:200]}).") from None
@@ -154,7 +166,9 @@ def sheet_rows(book, sheet: str, file: str) -> tuple[list[list], int]:
         ws = book.get_sheet_by_name(sheet)
         data = ws.to_python(skip_empty_area=True)
         first = (ws.start or (0, 0))[0] + 1
-    except Exception as exc:
+    except BaseException as exc:
+        if not reader_failed(exc):
+            raise
         raise UnusableInput(
             f"{file}, ark '{sheet}': arket kan ikke læses ({type(exc).__name__}: "
             f"{str(exc)[:200]}).") from None
@@ -225,7 +239,9 @@ def arrow_sheet(path: Path, sheet: str, wanted: Callable[[str], bool],
             sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict", use_columns=pick,
             dtypes={h: "string" for h in text_headers} or None)
         batch, errors = loaded.to_arrow_with_errors()
-    except Exception:  # noqa: BLE001 - any refusal means: read it the other way
+    except BaseException as exc:  # noqa: BLE001 - any refusal (a panic too) means: read it the other way
+        if not reader_failed(exc):
+            raise
         return None
     bad = {names.get(e.position[1]) for e in errors.errors} if errors is not None else set()
     return ArrowSheet(names=[names[k] for k in sorted(names)],

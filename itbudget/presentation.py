@@ -2,14 +2,16 @@
 
 One place decides number agreement ("1 fejl", "1 advarsel", "2 advarsler"),
 the kr. notation (text, JSON decimal strings and cell values), thousands
-separators, and the Danish words for a finding's severity and a status, so
-every command, sheet and message says it the same way. Light on purpose (no
-pandas): the CLI imports it at parse time.
+separators, the Danish words for a finding's severity and a status, and how
+text from a file is quoted in a message, so every command, sheet and message
+says it the same way. Light on purpose (no pandas): the CLI imports it at
+parse time.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 
 #: Danish nouns the product counts: singular -> plural (indefinite forms).
 _PLURALS = {
@@ -181,6 +183,20 @@ def source_status_word(status: str) -> str:
     return _SOURCE_STATUS_WORDS.get(status, status)
 
 
+#: Control characters: C0 (line breaks and tabs among them), DEL and C1.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown_text(text: str) -> str:
+    """Text from a file (a header cell, a file name) as a message may quote it: on one line, inert.
+
+    Every control character is shown as ``\\xNN`` (a line break as ``\\x0a``),
+    so a header cell with a line break cannot split the message and an ESC
+    cannot drive the terminal; the rest of the text is unchanged.
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 __all__ = ["format_kr", "format_kr_array", "format_kr_parts", "invoice_status_word", "join_parts", "kr",
-           "kr_cell", "kr_float", "noun", "ore_to_kr_str", "plural", "severity_word", "source_status_word",
-           "thousands"]
+           "kr_cell", "kr_float", "noun", "ore_to_kr_str", "plural", "severity_word", "shown_text",
+           "source_status_word", "thousands"]

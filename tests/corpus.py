@@ -388,6 +388,30 @@ def huge_amounts(folder: Path) -> Path:
                                                        (1e15, "99.999.999.999.999,00", 1e308)])
 
 
+def panicking_cell(path: Path, number_format: str) -> Path:
+    """A bookings workbook whose second booking's Dato is -10^15 in ``number_format``: calamine panics on it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Bogføringer"
+    for row in (HEADER, booking(Bilag="1"), booking(Bilag="2", Dato=-1e15)):
+        ws.append(row)
+    ws.cell(row=3, column=HEADER.index("Dato") + 1).number_format = number_format
+    wb.save(path)
+    return path
+
+
+@entry("bookings", mentions=("Bogføringer",))
+def huge_duration(folder: Path) -> Path:
+    """A duration cell ([h]:mm:ss) of minus 10^15 days: python-calamine panics (a Rust panic, not an error)."""
+    return panicking_cell(folder / "varighed.xlsx", "[h]:mm:ss")
+
+
+@entry("bookings", mentions=("Bogføringer",))
+def huge_time(folder: Path) -> Path:
+    """A time cell (tt:mm:ss) of minus 10^15 days: fastexcel and python-calamine both panic."""
+    return panicking_cell(folder / "klokkeslæt.xlsx", "hh:mm:ss")
+
+
 @entry("bookings", "findings", mentions=("linje 2", "linje 3", "linje 4", "ITB001"))
 def nan_amounts_csv(folder: Path) -> Path:
     """A CSV export with NaN, inf and -inf as amounts (a script's float output)."""

@@ -110,16 +110,28 @@ def test_own_headers_without_kolonnenavne_are_refused_naming_found_missing_and_t
     assert "arket 'Kolonnenavne'" in line
 
 
-@pytest.mark.parametrize("extra", ["Beløb DKK", "beløb  i kr"])
-def test_two_columns_meaning_belob_are_refused(tmp_path, masters, extra):
+@pytest.mark.parametrize("extra, shown", [("Beløb DKK", "Beløb DKK"), ("beløb  i kr", "beløb  i kr"),
+                                          ("Beløb\nDKK", "Beløb\\x0aDKK"),
+                                          ("Beløb\x1b\tDKK", "Beløb\\x1b\\x09DKK")])
+def test_two_columns_meaning_belob_are_refused(tmp_path, masters, extra, shown):
     plain, _ = masters
     path = tmp_path / "to.csv"
-    path.write_bytes(f"Dato;Omkostningssted;Konto;Beløb;{extra}\n01-03-2026;1001;2210;5,00;5,00\n"
+    path.write_bytes(f'Dato;Omkostningssted;Konto;Beløb;"{extra}"\n01-03-2026;1001;2210;5,00;5,00\n'
                      .encode())
     code, stdout, stderr = cli("validate", path, "--master", plain)
     assert code == 2 and stdout == ""
-    assert f"to.csv, række 1: kolonnerne 'Beløb', '{extra}' betyder alle Beløb" in stderr
+    assert f"to.csv, række 1: kolonnerne 'Beløb', '{shown}' betyder alle Beløb" in stderr
     assert "Kolonnenavne" in stderr and len(stderr.strip().splitlines()) == 1
+    assert "\x1b" not in stderr and "\t" not in stderr
+
+
+def test_a_header_cell_with_a_line_break_is_quoted_on_the_refusals_one_line(tmp_path, masters):
+    plain, _ = masters
+    path = tmp_path / "brud.csv"
+    path.write_bytes('Dato;"Omk.\nsted nr";Konto;Beløb\n01-03-2026;1001;2210;5,00\n'.encode())
+    code, stdout, stderr = cli("validate", path, "--master", plain)
+    assert code == 2 and stdout == "" and len(stderr.strip().splitlines()) == 1, stderr
+    assert "mangler kolonnen 'Omkostningssted'; fandt: Dato, Omk.\\x0asted nr, Konto, Beløb." in stderr
 
 
 def test_debit_and_credit_net_and_text_in_either_is_itb001(tmp_path, masters):

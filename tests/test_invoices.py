@@ -363,6 +363,20 @@ def test_truncated_file_is_itb014(check):
     assert rules(r) == ["ITB014"] and "afkortet eller beskadiget" in message(r, "ITB014")
 
 
+def test_file_names_with_control_characters_are_escaped_in_findings_and_report(tmp_path, master):
+    broken = write_xml(tmp_path, "brudt\n\x1b[31m.xml", "<Invoice")
+    foreign = write_xml(tmp_path, "fremmed\t\x9b.xml", invoice_xml(endpoint=(UNREGISTERED_EAN, "GLN")))
+    report = check_invoices([broken, foreign], master)
+    assert [r.file for r in report.invoices] == ["brudt\\x0a\\x1b[31m.xml", "fremmed\\x09\\x9b.xml"]
+    findings = [f for r in report.invoices for f in r.findings]
+    assert {f.rule for f in findings} >= {"ITB014", "ITB010"}
+    assert {f.file for f in findings} == {r.file for r in report.invoices}
+    assert message(report.invoices[0], "ITB014").startswith("brudt\\x0a\\x1b[31m.xml: ")
+    text = report_text(report) + "".join(str(f) for f in findings)
+    assert not any(ch in text for ch in "\x1b\x9b\t"), text
+    assert "brudt\\x0a\\x1b[31m.xml" in text
+
+
 def test_oversized_file_is_refused_before_reading(tmp_path, master):
     big = tmp_path / "kæmpe.xml"
     with big.open("wb") as fh:  # sparse: 21 MB on paper, nothing to read

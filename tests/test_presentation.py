@@ -3,8 +3,8 @@
 import pytest
 
 from itbudget.presentation import (format_kr, invoice_status_word, kr, kr_cell, kr_float, noun,
-                                   ore_to_kr_str, plural, severity_word, source_status_word,
-                                   thousands)
+                                   ore_to_kr_str, plural, severity_word, shown_text,
+                                   source_status_word, thousands)
 
 
 @pytest.mark.parametrize("n, text", [(0, "0"), (999, "999"), (1000, "1.000"), (200000, "200.000"),
@@ -73,3 +73,12 @@ def test_no_other_module_spells_kr_or_severity_words():
                  for p in (root / d).rglob("*.py")
                  if p.name != "presentation.py" and spelled.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("Beløb\nDKK", "Beløb\\x0aDKK"), ("a\r\nb\tc", "a\\x0d\\x0ab\\x09c"),
+    ("\x1b[31mrød\x07", "\\x1b[31mrød\\x07"), ("x\x7fy\x9bz", "x\\x7fy\\x9bz"),
+    ("Æblegård – 1.234,50 kr.", "Æblegård – 1.234,50 kr."), ("", "")])
+def test_text_from_a_file_is_quoted_on_one_line_without_control_characters(raw, shown):
+    assert shown_text(raw) == shown
+    assert shown_text(raw).isprintable() or not raw

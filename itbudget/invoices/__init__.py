@@ -43,6 +43,7 @@ import pandas as pd
 
 from ..bookings import concat, read_bookings
 from ..errors import UnusableInput
+from ..files import shown_name
 from ..findings import Finding
 from ..master import MasterData
 from ..reading import CSV_SUFFIXES, WORKBOOK_SUFFIXES
@@ -111,27 +112,35 @@ def check_document(file: str, doc: Document, master: MasterData) -> InvoiceRecor
 
 
 def read_invoice(path: Path, max_bytes: int = MAX_XML_BYTES) -> tuple[Document | None, list[Finding]]:
-    """The loader: one e-invoice file's document, or None and the ITB014 finding saying why."""
+    """The loader: one e-invoice file's document, or None and the ITB014 finding saying why.
+
+    The file is named as :func:`~itbudget.files.shown_name` shows it (control characters escaped).
+    """
     try:
         return read_document(path, max_bytes), []
     except Unreadable as exc:
-        return None, [Finding(file=path.name, rule="ITB014", severity="error",
-                              message=f"{path.name}: {exc} Bed leverandøren om at sende fakturaen igen.")]
+        file = shown_name(path.name)
+        return None, [Finding(file=file, rule="ITB014", severity="error",
+                              message=f"{file}: {exc} Bed leverandøren om at sende fakturaen igen.")]
 
 
 def check_file(path: Path, master: MasterData,
                max_bytes: int = MAX_XML_BYTES) -> tuple[InvoiceRecord, tuple[str, ...]]:
-    """One file's record and its supplier's names (for matching). Never raises on bad input."""
+    """One file's record and its supplier's names (for matching). Never raises on bad input.
+
+    The record names the file as :func:`~itbudget.files.shown_name` shows it.
+    """
+    file = shown_name(path.name)
     doc, problems = read_invoice(path, max_bytes)
     if doc is None:
-        return InvoiceRecord(file=path.name, type=None, findings=tuple(problems)), ()
+        return InvoiceRecord(file=file, type=None, findings=tuple(problems)), ()
     try:
-        return check_document(path.name, doc, master), doc.supplier_names
+        return check_document(file, doc, master), doc.supplier_names
     except Exception:  # a bug in a check; report it on the file and keep going
         last = traceback.format_exc(limit=2).strip().splitlines()[-1]
-        return InvoiceRecord(file=path.name, type=doc.type, id=doc.id, findings=(
+        return InvoiceRecord(file=file, type=doc.type, id=doc.id, findings=(
             Finding(rule="ITB014", severity="error",
-                    message=f"{path.name}: intern fejl under kontrollen ({last}); "
+                    message=f"{file}: intern fejl under kontrollen ({last}); "
                             "kontakt IT-staben."),)), ()
 
 
