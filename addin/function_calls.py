@@ -72,9 +72,7 @@ def install(app, module, functions) -> None:
                                 "funktionskald understøtter det ikke.")
 
     async def call(request) -> Response:
-        data = request.scope.get(PARSED_BODY)
-        if data is None:  # only the gate puts it there; without the gate, parse here
-            data = json.loads(await request.body())
+        data = request.scope[PARSED_BODY]  # build_app always puts the gate in front
         rv = await xlwings.server.custom_functions_call(data, module, None, typehint_to_value={})
         return Response(encode({"result": rv}), media_type="application/json")
 

@@ -41,7 +41,11 @@ def findings_json(findings, with_file: bool = False, *, fields: tuple[str, ...] 
     With ``indent``, the bytes ``json.dumps(..., indent=indent)`` gives for the
     array as a value ``depth`` levels down in a document.
     """
-    parts = findings_json_parts(findings, with_file, fields=fields, indent=indent, depth=depth)
+    return joined(findings_json_parts(findings, with_file, fields=fields, indent=indent, depth=depth))
+
+
+def joined(parts: list) -> str:
+    """Pieces from :func:`findings_json_parts` or :func:`validation_json_parts` as one text."""
     return "".join(p if isinstance(p, str) else str(p, "utf-8") for p in parts)
 
 
@@ -171,7 +175,7 @@ def _validation_head(result: Validation) -> dict:
 
 def validation_json(result: Validation) -> str:
     """``json.dumps(validation_dict(result), ensure_ascii=False)``, its findings rendered by column."""
-    return "".join(p if isinstance(p, str) else str(p, "utf-8") for p in validation_json_parts(result))
+    return joined(validation_json_parts(result))
 
 
 def validation_json_parts(result: Validation) -> list:

@@ -60,6 +60,7 @@ else:
     import json
 
     import pytest
+    from xlwings.server import Caller  # noqa: F401 - resolves a test function's annotation
 
     from conftest import EAN_H1, booking, small_master_sheets, write_workbook
     from itbudget.bookings import BOOKING_HEADERS
@@ -135,3 +136,60 @@ else:
             return x
 
         assert unsupported(needs_roles) and unsupported(plain) is None
+
+
+    def test_unsupported_names_caller_and_streaming_functions():
+        import xlwings as xw
+
+        from addin.function_calls import unsupported
+
+        @xw.func
+        def with_caller(x, caller: Caller):
+            return x
+
+        @xw.func
+        async def streaming(x):
+            yield x
+
+        assert "Caller" in unsupported(with_caller)
+        assert unsupported(streaming) == "streamer"
+
+
+def test_a_process_works_on_at_most_calls_at_once_calls():
+    """The gate's turns: 6 concurrent calls, never more than CALLS_AT_ONCE inside the app at once."""
+    import asyncio
+    import json
+    import threading
+    import time
+
+    import httpx
+
+    from addin.gate import CALLS_AT_ONCE, AccessSettings, Gate
+
+    inside, most, lock = 0, 0, threading.Lock()
+
+    async def app(scope, receive, send):
+        nonlocal inside, most
+        await receive()
+        with lock:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.05)  # work that holds its thread, as a worksheet function does
+        with lock:
+            inside -= 1
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    gate = Gate(app, AccessSettings.dev(), functions={"f": (1, 1)}, scripts=set())
+    body = json.dumps({"func_name": "f", "args": [1], "version": "x", "runtime": "1.1"})
+
+    async def fire():
+        transport = httpx.ASGITransport(app=gate, client=("127.0.0.1", 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            return await asyncio.gather(*(client.post("/xlwings/custom-functions-call", content=body,
+                                                      headers={"content-type": "application/json"})
+                                          for _ in range(6)))
+
+    answers = asyncio.run(fire())
+    assert [r.status_code for r in answers] == [200] * 6
+    assert most == CALLS_AT_ONCE

@@ -22,7 +22,7 @@ def test_write_parts_writes_what_one_text_write_would(encoding, errors):
     from itbudget.report import write_parts
 
     parts = ["{\"a\": ", memoryview("\"Bøger – æøå\"".encode()), ", \"b\": ", b"[1, 2]", "}\n"]
-    text = "".join(p if isinstance(p, str) else str(p, "utf-8") for p in parts)
+    text = "{\"a\": \"Bøger – æøå\", \"b\": [1, 2]}\n"
     expected, got = io.BytesIO(), io.BytesIO()
     for buffer, write in ((expected, lambda s: s.write(text)), (got, lambda s: write_parts(parts, s))):
         stream = io.TextIOWrapper(buffer, encoding=encoding, errors=errors, newline="")
@@ -34,7 +34,8 @@ def test_write_parts_writes_what_one_text_write_would(encoding, errors):
 
 def test_findings_json_parts_join_to_findings_json(tmp_path):
     from itbudget.operations import validate_file
-    from itbudget.report import findings_json, findings_json_parts, validation_json, validation_json_parts
+    from itbudget.report import (findings_json, findings_json_parts, joined, validation_json,
+                                 validation_json_parts)
 
     book = write_workbook(tmp_path / "b.xlsx", {"Bogføringer": [list(BOOKING_HEADERS), booking(Konto="9999"),
                                                                 booking(Beløb="x"), booking()]})
@@ -42,10 +43,9 @@ def test_findings_json_parts_join_to_findings_json(tmp_path):
     result = validate_file(book, master)
     assert len(result.findings) >= 2
 
-    def join(parts):
-        return "".join(p if isinstance(p, str) else str(p, "utf-8") for p in parts)
-
     import json
+
+    join = joined
 
     assert json.loads(join(findings_json_parts(result.findings)))[0]["rule"]
     assert join(findings_json_parts(result.findings)) == findings_json(result.findings)
