@@ -154,42 +154,43 @@ else:
         assert "Caller" in unsupported(with_caller)
         assert unsupported(streaming) == "streamer"
 
+    # In the child process: its worker threads must not grow the main pytest process,
+    # whose forked corpus commands run under a memory limit (tests/test_robust_corpus.py).
+    def test_a_process_works_on_at_most_calls_at_once_calls():
+        """The gate's turns: 6 concurrent calls, never more than CALLS_AT_ONCE inside the app at once."""
+        import asyncio
+        import json
+        import threading
+        import time
 
-def test_a_process_works_on_at_most_calls_at_once_calls():
-    """The gate's turns: 6 concurrent calls, never more than CALLS_AT_ONCE inside the app at once."""
-    import asyncio
-    import json
-    import threading
-    import time
+        import httpx
 
-    import httpx
+        from addin.gate import CALLS_AT_ONCE, AccessSettings, Gate
 
-    from addin.gate import CALLS_AT_ONCE, AccessSettings, Gate
+        inside, most, lock = 0, 0, threading.Lock()
 
-    inside, most, lock = 0, 0, threading.Lock()
+        async def app(scope, receive, send):
+            nonlocal inside, most
+            await receive()
+            with lock:
+                inside += 1
+                most = max(most, inside)
+            time.sleep(0.05)  # work that holds its thread, as a worksheet function does
+            with lock:
+                inside -= 1
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"{}"})
 
-    async def app(scope, receive, send):
-        nonlocal inside, most
-        await receive()
-        with lock:
-            inside += 1
-            most = max(most, inside)
-        time.sleep(0.05)  # work that holds its thread, as a worksheet function does
-        with lock:
-            inside -= 1
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"{}"})
+        gate = Gate(app, AccessSettings.dev(), functions={"f": (1, 1)}, scripts=set())
+        body = json.dumps({"func_name": "f", "args": [1], "version": "x", "runtime": "1.1"})
 
-    gate = Gate(app, AccessSettings.dev(), functions={"f": (1, 1)}, scripts=set())
-    body = json.dumps({"func_name": "f", "args": [1], "version": "x", "runtime": "1.1"})
+        async def fire():
+            transport = httpx.ASGITransport(app=gate, client=("127.0.0.1", 5000))
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+                return await asyncio.gather(*(client.post("/xlwings/custom-functions-call", content=body,
+                                                          headers={"content-type": "application/json"})
+                                              for _ in range(6)))
 
-    async def fire():
-        transport = httpx.ASGITransport(app=gate, client=("127.0.0.1", 5000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            return await asyncio.gather(*(client.post("/xlwings/custom-functions-call", content=body,
-                                                      headers={"content-type": "application/json"})
-                                          for _ in range(6)))
-
-    answers = asyncio.run(fire())
-    assert [r.status_code for r in answers] == [200] * 6
-    assert most == CALLS_AT_ONCE
+        answers = asyncio.run(fire())
+        assert [r.status_code for r in answers] == [200] * 6
+        assert most == CALLS_AT_ONCE
