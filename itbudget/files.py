@@ -24,7 +24,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NoReturn, TypeVar
 
 from .errors import UnusableInput
 from .presentation import shown_text
@@ -41,6 +41,8 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
 
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
+
+T = TypeVar("T")
 
 
 @functools.lru_cache(maxsize=4096, typed=True)  # headers repeat in every file of a folder
@@ -143,36 +145,50 @@ def reader_failed(exc: BaseException) -> bool:
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
+def call_reader(read: Callable[..., T], *args, refused: Callable[[BaseException], T]) -> T:
+    """``read(*args)``, or ``refused(exc)`` when python-calamine or fastexcel fails on the file.
+
+    ``refused`` gets what :func:`reader_failed` calls the file's fault (an error or a
+    Rust panic) and raises the caller's message or returns its answer instead;
+    anything else (Ctrl-C, SystemExit) passes through untouched.
+    """
+    try:
+        return read(*args)
+    except BaseException as exc:  # noqa: BLE001 - a panic is a BaseException; the rest is raised again
+        if not reader_failed(exc):
+            raise
+        return refused(exc)
+
+
 def open_workbook(path: Path):
     """Open a workbook with python-calamine after the safety checks."""
     import python_calamine as pc
 
     check_file(path)
-    try:
-        return pc.load_workbook(str(path))
-    except pc.PasswordError:
-        raise UnusableInput(f"{path.name}: projektmappen er beskyttet med adgangskode.") from None
-    except BaseException as exc:  # calamine raises several types for corrupt files
-        if not reader_failed(exc):
-            raise
+
+    def refused(exc: BaseException) -> NoReturn:  # calamine raises several types for corrupt files
+        if isinstance(exc, pc.PasswordError):
+            raise UnusableInput(f"{path.name}: projektmappen er beskyttet med adgangskode.") from None
         raise UnusableInput(
             f"{path.name}: projektmappen kan ikke læses; den er beskadiget eller ikke en "
             f"Excel-fil ({type(exc).__name__}: {str(exc)[:200]}).") from None
 
+    return call_reader(pc.load_workbook, str(path), refused=refused)
+
 
 def sheet_rows(book, sheet: str, file: str) -> tuple[list[list], int]:
     """All values of a sheet and the Excel row number of its first row."""
-    try:
+    def read() -> tuple[list[list], int]:
         ws = book.get_sheet_by_name(sheet)
         data = ws.to_python(skip_empty_area=True)
-        first = (ws.start or (0, 0))[0] + 1
-    except BaseException as exc:
-        if not reader_failed(exc):
-            raise
+        return data, (ws.start or (0, 0))[0] + 1
+
+    def refused(exc: BaseException) -> NoReturn:
         raise UnusableInput(
             f"{file}, ark '{sheet}': arket kan ikke læses ({type(exc).__name__}: "
             f"{str(exc)[:200]}).") from None
-    return data, first
+
+    return call_reader(read, refused=refused)
 
 
 #: Number formats calamine reads as durations (built-in 46, elapsed ``[h]``, ``[mm]``, ``[ss]``).
@@ -234,15 +250,17 @@ def arrow_sheet(path: Path, sheet: str, wanted: Callable[[str], bool],
         names[column.absolute_index] = column.name
         return wanted(column.name)
 
-    try:
+    def read():
         loaded = fastexcel.read_excel(str(path)).load_sheet(
             sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict", use_columns=pick,
             dtypes={h: "string" for h in text_headers} or None)
         batch, errors = loaded.to_arrow_with_errors()
-    except BaseException as exc:  # noqa: BLE001 - any refusal (a panic too) means: read it the other way
-        if not reader_failed(exc):
-            raise
+        return batch, errors
+
+    read_out = call_reader(read, refused=lambda exc: None)  # any refusal (a panic too): read it the other way
+    if read_out is None:
         return None
+    batch, errors = read_out
     bad = {names.get(e.position[1]) for e in errors.errors} if errors is not None else set()
     return ArrowSheet(names=[names[k] for k in sorted(names)],
                       columns={n: batch.column(i) for i, n in enumerate(batch.schema.names)},
