@@ -217,11 +217,11 @@ def _check_against_master(sources: list[Source], master: MasterData) -> list[Sou
 def read_sources(directory: Path | str, master: MasterData, workers: int | None = None, *,
                  exclude: tuple[Path | str, ...] = (),
                  progress: Callable[[int, int, str], None] | None = None
-                 ) -> tuple[list[Source], tuple[Finding, ...]]:
-    """Every file in ``directory`` as a :class:`Source`, sorted by file name, and their findings.
+                 ) -> list[Source]:
+    """Every file in ``directory`` as a :class:`Source`, sorted by file name.
 
-    The findings (:func:`source_findings`) are those of the files that could
-    not be used (errors) or were skipped (warnings), in file order.
+    Their findings (files that could not be used or were skipped) are
+    :func:`source_findings` of them.
 
     Workbooks and CSV files are read in parallel processes (``workers``,
     default: every core); ``progress(done, total, file)`` is called as each
@@ -271,7 +271,7 @@ def read_sources(directory: Path | str, master: MasterData, workers: int | None 
     read.sort(key=lambda s: s.file)  # source order for coverage: file name, then row
     checked = _check_against_master(read, master)
     sources = sorted(checked + skipped, key=lambda s: s.file)
-    return sources, source_findings(sources)
+    return sources
 
 
 # --------------------------------------------------------------------------- consolidating
@@ -570,8 +570,8 @@ def consolidate_dir(directory: Path | str, master_path: Path | str, *, workers: 
     master = require_full_master(load_master(master_path), Path(master_path).name,
                                  "Konsolidering kræver stamdata for hele kommunen.")
     # The files' findings come back as the consolidation's problems, from its sources.
-    sources, _ = read_sources(directory, master, workers,
-                              exclude=(Path(master_path), *exclude), progress=progress)
+    sources = read_sources(directory, master, workers,
+                           exclude=(Path(master_path), *exclude), progress=progress)
     return consolidate(sources, master, as_of=as_of)
 
 

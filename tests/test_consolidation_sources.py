@@ -13,7 +13,7 @@ import pytest
 from conftest import booking, small_master_sheets, write_workbook
 from itbudget.bookings import BOOKING_HEADERS
 from itbudget.cli import main
-from itbudget.consolidation import consolidate, consolidate_dir, read_sources
+from itbudget.consolidation import consolidate, consolidate_dir, read_sources, source_findings
 
 
 def issued(path: Path, holder: str, rows: list[list], version=1, year=2026) -> Path:
@@ -59,7 +59,8 @@ def messy(tmp_path):
 
 def test_good_files_are_consolidated_and_the_rest_reported(messy, master):
     before = digest(messy)
-    sources, findings = read_sources(messy, master, workers=2)
+    sources = read_sources(messy, master, workers=2)
+    findings = source_findings(sources)
     status = {s.file: (s.status, s.message) for s in sources}
     # One finding per file not used: an error when it could not be read, a warning when skipped.
     assert [(f.file, f.rule, f.severity, f.message) for f in findings] == [
@@ -87,8 +88,8 @@ def test_good_files_are_consolidated_and_the_rest_reported(messy, master):
 
 
 def test_parallel_and_serial_reads_agree(messy, master):
-    a = consolidate(read_sources(messy, master, workers=1)[0], master)
-    b = consolidate(read_sources(messy, master, workers=2)[0], master)
+    a = consolidate(read_sources(messy, master, workers=1), master)
+    b = consolidate(read_sources(messy, master, workers=2), master)
     assert [(s.file, s.status, s.message) for s in a.sources] == \
            [(s.file, s.status, s.message) for s in b.sources]
     assert a.total_booked == b.total_booked

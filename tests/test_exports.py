@@ -232,14 +232,15 @@ def test_contract_header_named_in_csv_after_title_lines_with_commas(tmp_path):
 
 
 def test_consolidation_reads_an_export_with_the_master_datas_kolonnenavne(tmp_path):
-    from itbudget.consolidation import OK, read_sources
+    from itbudget.consolidation import OK, read_sources, source_findings
 
     folder = tmp_path / "ind"
     folder.mkdir()
     write_csv(folder / "H1 eksport.csv", export_rows(OWN_HEADERS, kr_danish))
     named = master_from_rows(small_master_sheets(Kolonnenavne=KOLONNENAVNE))
-    (source,), _ = read_sources(folder, named, workers=1)
+    (source,) = read_sources(folder, named, workers=1)
     assert source.status == OK and source.rows == len(SCENARIO), source
-    (plain,), findings = read_sources(folder, master_from_rows(small_master_sheets()), workers=1)
+    sources = read_sources(folder, master_from_rows(small_master_sheets()), workers=1)
+    (plain,), findings = sources, source_findings(sources)
     assert plain.status != OK and "Kolonnenavne" in plain.message
     assert [(f.file, f.is_error, f.message) for f in findings] == [(plain.file, True, plain.message)]
