@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from ..runtime import arrow_on_system_allocator
 from . import command
 
 ORDER = 20
@@ -26,6 +27,7 @@ def run(args) -> int:
     from ..operations.importing import import_export
     from ..report import import_text
 
+    arrow_on_system_allocator()
     result = import_export(args.export, args.workbook)
     sys.stdout.write(import_text(result))
     return exit_code(result.findings)

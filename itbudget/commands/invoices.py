@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+
+from ..runtime import arrow_on_system_allocator
 from . import add_format, add_master, command
 
 ORDER = 70
@@ -28,6 +30,7 @@ def run(args) -> int:
     from ..invoices import report_dict, report_text
     from ..operations import check_invoice_files
 
+    arrow_on_system_allocator()
     report = check_invoice_files(args.paths, args.master, args.bookings)
     if args.format == "json":
         sys.stdout.write(json.dumps(report_dict(report), ensure_ascii=False, indent=1) + "\n")
