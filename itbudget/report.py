@@ -112,9 +112,30 @@ def _json_column(series, integer: bool, pa, pc):
         return pa.array([json.dumps(int(v)) for v in series.to_numpy()], text), False
     if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow" and not series.hasnans:
         arr = pa.array(series.array).cast(text)
-        if not pc.any(pc.match_substring_regex(arr, r'[\x00-\x1f"\\]')).as_py():
+        if not _needs_escaping(arr):
             return arr, True
     return pa.array([json.dumps(v, ensure_ascii=False) for v in series.to_numpy()], text), False
+
+
+def _needs_escaping(arr) -> bool:
+    """Whether any text of an Arrow text column holds a quote, a backslash or a control character.
+
+    Looked for in the UTF-8 bytes themselves (a byte below 0x20 is a control
+    character: bytes of longer characters are all 0x80 or above): three NumPy
+    comparisons, less than half the time of a regular expression over the texts.
+    """
+    chunks = arr.chunks if hasattr(arr, "chunks") else [arr]
+    for chunk in chunks:
+        if not len(chunk):
+            continue
+        _, offsets, data = chunk.buffers()
+        start, end = np.frombuffer(offsets, np.int64, len(chunk) + 1, chunk.offset * 8)[[0, -1]]
+        if data is None or start == end:
+            continue
+        raw = np.frombuffer(data, np.uint8)[start:end]
+        if (raw < 0x20).any() or (raw == 0x22).any() or (raw == 0x5C).any():
+            return True
+    return False
 
 
 def finding_lines(findings, indent: str = "  ") -> list[str]:

@@ -115,7 +115,30 @@ def run_rules(ledger: Ledger, rules=None) -> pd.DataFrame:
         data["severity"].append(np.concatenate([s for _, _, s, _ in hits])[order])
         data["message"].append(np.concatenate([m for _, _, _, m in hits])[order])
         data["position"].append(pos)
-    return conform(pd.DataFrame({c: np.concatenate(v) for c, v in data.items()}))
+    return conform(pd.DataFrame({c: _text_column(np.concatenate(v)) for c, v in data.items()}))
+
+
+#: The dtype pandas gives a column of texts (pandas 3's ``str``, held in Arrow).
+_TEXT = pd.StringDtype(na_value=np.nan)
+
+
+def _text_column(values: np.ndarray):
+    """An object array of texts as the text column pandas would infer for it, converted by Arrow.
+
+    pandas infers the same ``str`` column but walks every value first: on 200,000
+    messages of about 165 characters that is 0.12 s against Arrow's 0.09 s. Anything
+    else (numbers, a missing value, a lone surrogate) is left to pandas' own
+    inference, as before (which refuses a lone surrogate as Arrow does).
+    """
+    import pyarrow as pa
+
+    if values.dtype != object or not len(values):
+        return values
+    try:
+        arr = pa.array(values, type=pa.large_string())
+    except (pa.ArrowException, UnicodeError):
+        return values
+    return values if arr.null_count else pd.array(arr, dtype=_TEXT)
 
 
 def line_status(ledger: Ledger) -> pd.DataFrame:

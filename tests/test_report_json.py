@@ -46,6 +46,9 @@ def old(findings, with_file=False) -> str:
 @given(findings_frames(), st.booleans())
 def test_findings_json_equals_json_dumps_of_the_records(findings, with_file):
     assert findings_json(findings, with_file) == old(findings, with_file)
+    # A slice's Arrow texts start part-way into their buffers: only its own bytes count.
+    tail = findings.iloc[len(findings) // 2:]
+    assert findings_json(tail, with_file) == old(tail, with_file)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
