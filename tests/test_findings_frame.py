@@ -33,8 +33,11 @@ def test_text_column_is_what_pandas_infers(values):
         with pytest.raises(UnicodeEncodeError):
             pd.DataFrame({"c": _text_column(array)})
         return
-    got = pd.DataFrame({"c": _text_column(array)})
+    converted = _text_column(array)
+    got = pd.DataFrame({"c": converted})
     pd.testing.assert_frame_equal(got, expected)
+    if values and all(isinstance(v, str) for v in values):  # plain texts: Arrow's one pass, not pandas'
+        assert isinstance(converted, pd.arrays.ArrowStringArray)
 
 
 def test_validation_findings_have_text_columns():

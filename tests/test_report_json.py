@@ -113,3 +113,18 @@ def test_consolidation_json_is_json_dumps_of_the_consolidation(master):
     assert consolidation_json(c) == dumped(c)
     empty = run(booking())
     assert consolidation_dict(empty)["findings"] == [] and consolidation_json(empty) == dumped(empty)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT, max_size=8), st.integers(0, 3), st.booleans())
+def test_escaping_check_finds_exactly_what_json_escapes(values, cut, chunked):
+    """The byte check says "plain" exactly where json.dumps would write a text as it is."""
+    import pyarrow as pa
+
+    from itbudget.report import _needs_escaping
+
+    arr = pa.array(values, pa.large_string()).slice(min(cut, len(values)))  # a slice: offsets part-way in
+    if chunked:
+        arr = pa.chunked_array([arr, arr.slice(len(arr) // 2)], pa.large_string())
+    plain = all(json.dumps(v, ensure_ascii=False) == f'"{v}"' for v in arr.to_pylist())
+    assert _needs_escaping(arr) is (not plain)
