@@ -128,8 +128,11 @@ def _needs_escaping(arr) -> bool:
     for chunk in chunks:
         if not len(chunk):
             continue
+        # Offsets are 64-bit for large_string, 32-bit for string.
+        width = np.int64 if str(chunk.type) == "large_string" else np.int32
         _, offsets, data = chunk.buffers()
-        start, end = np.frombuffer(offsets, np.int64, len(chunk) + 1, chunk.offset * 8)[[0, -1]]
+        start, end = np.frombuffer(offsets, width, len(chunk) + 1,
+                                   chunk.offset * np.dtype(width).itemsize)[[0, -1]]
         if data is None or start == end:
             continue
         raw = np.frombuffer(data, np.uint8)[start:end]
