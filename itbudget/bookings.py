@@ -62,13 +62,17 @@ def _ids(table: Table, name: str) -> np.ndarray:
     return ids if ids is not None else clean_ids(table.get(name))
 
 
-def bookings_frame(table: Table) -> pd.DataFrame:
-    """The typed bookings frame of one table; every record becomes one row."""
+def bookings_frame(table: Table, *, source_columns: bool = True) -> pd.DataFrame:
+    """The typed bookings frame of one table; every record becomes one row.
+
+    Without ``source_columns`` the frame has no ``file`` and ``sheet`` columns
+    (:func:`bookings_frames`, whose tables come from several files).
+    """
     n = len(table)
     date_raw = table.get("Dato")
     amount_raw = table.get("Beløb")
     dates, date_ok = parse_dates(date_raw)
-    if "Beløb" not in table.columns and ("Debet" in table.columns or "Kredit" in table.columns):
+    if _debit_credit(table):
         amount_raw, ore, amount_ok = debit_credit(table.get("Debet"), table.get("Kredit"))
     else:
         ore, amount_ok = parse_amounts(amount_raw)
@@ -79,8 +83,6 @@ def bookings_frame(table: Table) -> pd.DataFrame:
     date_raw = np.where(date_ok, None, date_raw)
     amount_raw = np.where(amount_ok, None, amount_raw)
     data = {
-        "file": filled(n, table.file),
-        "sheet": filled(n, table.sheet),
         "row": table.rows.astype(np.int64),
         # Vouchers, texts and invoice numbers are mostly unique: no factorising.
         "voucher": clean_ids(table.get("Bilag"), distinct=False),
@@ -102,9 +104,64 @@ def bookings_frame(table: Table) -> pd.DataFrame:
     }
     # Explicit object dtype: pandas 3 would otherwise infer (and copy into) a string dtype.
     index = pd.RangeIndex(n)  # one shared index: pandas then need not align the columns
+    if source_columns:
+        data = {"file": filled(n, table.file), "sheet": filled(n, table.sheet), **data}
     columns = {k: pd.Series(v, dtype=object, copy=False, index=index) if v.dtype == object else v
                for k, v in data.items()}
-    return pd.DataFrame(columns, columns=FRAME_COLUMNS, index=index, copy=False)
+    return pd.DataFrame(columns, columns=FRAME_COLUMNS if source_columns else FRAME_COLUMNS[2:],
+                        index=index, copy=False)
+
+
+def _debit_credit(table: Table) -> bool:
+    """Whether the table's amounts are its Debet and Kredit columns (it has no Beløb)."""
+    return "Beløb" not in table.columns and ("Debet" in table.columns or "Kredit" in table.columns)
+
+
+def _column_types(table: Table) -> dict[str, np.dtype]:
+    return {**{f"c:{k}": v.dtype for k, v in table.columns.items()},
+            **{f"i:{k}": v.dtype for k, v in table.ids.items()}}
+
+
+def _mergeable(a: dict[str, np.dtype], b: dict[str, np.dtype]) -> bool:
+    """Whether two tables' columns can be joined end to end unchanged (a missing column is text)."""
+    text = np.dtype(object)
+    return all(a.get(k, text) == b.get(k, text) for k in a.keys() | b.keys())
+
+
+def _joined(tables: list[Table]) -> Table:
+    """One table holding the records of ``tables`` end to end (no file or sheet of its own)."""
+    if len(tables) == 1:
+        return tables[0]
+    names = list(dict.fromkeys(k for t in tables for k in t.columns))
+    ids = list(dict.fromkeys(k for t in tables for k in t.ids))
+    return Table(file="", sheet="", columns={k: np.concatenate([t.get(k) for t in tables]) for k in names},
+                 rows=np.concatenate([t.rows.astype(np.int64) for t in tables]),
+                 ids={k: np.concatenate([_ids(t, k) for t in tables]) for k in ids})
+
+
+def bookings_frames(tables: list[Table]) -> pd.DataFrame:
+    """The bookings of ``tables`` end to end, without ``file`` and ``sheet``, index 0..n-1.
+
+    The same rows as :func:`bookings_frame` of each table, concatenated: every
+    step of that function works value by value. Tables are joined first wherever
+    their columns allow (the same way of giving amounts, the same column types),
+    so a folder of small workbooks is typed in a few passes instead of one per file.
+    """
+    groups: list[list[Table]] = []
+    kinds: list[tuple[bool, dict]] = []
+    for t in tables:
+        kind = (_debit_credit(t), _column_types(t))
+        if groups and kinds[-1][0] == kind[0] and _mergeable(kinds[-1][1], kind[1]):
+            groups[-1].append(t)
+            kinds[-1] = (kind[0], {**kinds[-1][1], **kind[1]})
+        else:
+            groups.append([t])
+            kinds.append(kind)
+    frames = [bookings_frame(_joined(g), source_columns=False) for g in groups]
+    if not frames:
+        return bookings_frame(Table(file="", sheet="", columns={}, rows=np.zeros(0, dtype=np.int64)),
+                              source_columns=False)
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def empty_frame() -> pd.DataFrame:
@@ -137,13 +194,23 @@ def read_bookings(path: Path | str, names: tuple[ColumnName, ...] | None = None)
     ``names``: the master data's Kolonnenavne; None takes a workbook's own
     Kolonnenavne sheet if it has one (an issued workbook), else the built-in names.
     """
+    table, issued, book = read_bookings_table(path, names)
+    return BookingsSource(Path(path), bookings_frame(table), table.blank_rows, issued, book)
+
+
+def read_bookings_table(path: Path | str, names: tuple[ColumnName, ...] | None = None
+                        ) -> tuple[Table, bool, object]:
+    """:func:`read_bookings` up to the untyped table: ``(table, is_issued_workbook, book)``.
+
+    ``book`` is the open workbook (None for a CSV file); :func:`bookings_frame`
+    or :func:`bookings_frames` types the table.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         hmap = header_map(names or ())
         data, lines = csv_rows(path, lambda h: header_key(h) in hmap)
-        table = bookings_table(path.name, "", data, 1, hmap, row_numbers=lines)
-        return BookingsSource(path, bookings_frame(table), table.blank_rows, False)
+        return bookings_table(path.name, "", data, 1, hmap, row_numbers=lines), False, None
     if suffix not in WORKBOOK_SUFFIXES:
         raise UnusableInput(
             f"{path.name}: filtypen '{path.suffix}' kendes ikke; brug en Excel-projektmappe "
@@ -167,8 +234,7 @@ def read_bookings(path: Path | str, names: tuple[ColumnName, ...] | None = None)
         data, first = ahead if ahead is not None else sheet_rows(book, sheet, path.name)
         table = bookings_table(path.name, sheet, data, first, hmap)
         del data
-    issued = find_sheet(book, "Indstillinger") is not None
-    return BookingsSource(path, bookings_frame(table), table.blank_rows, issued, book)
+    return table, find_sheet(book, "Indstillinger") is not None, book
 
 
 def _bookings_sheet(book, read: dict, file: str, hmap: dict[str, str]) -> str:
